@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BERTH_RUNTIME_H
+#define BERTH_RUNTIME_H
+
+/*
+ * libberth-runtime: the OCI runtime layer.  Turns a bundle (rootfs +
+ * config.json) into an isolated process and manages its lifecycle.  Knows
+ * nothing of images or engines.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "../util/error.h"
+
+#define BERTH_RUNTIME_DEFAULT_ROOT "/run/berth-runtime"
+#define BERTH_OCI_VERSION "1.2.0"
+
+enum berth_log_format { BERTH_LOG_TEXT, BERTH_LOG_JSON };
+
+struct berth_runtime {
+	const char *root;       /* state directory, default BERTH_RUNTIME_DEFAULT_ROOT */
+	bool debug;
+	bool systemd_cgroup;
+	const char *cgroup_manager; /* "cgroupfs", "systemd", "disabled" or NULL */
+};
+
+struct berth_create_opts {
+	const char *id;
+	const char *bundle;         /* default: cwd */
+	const char *config_path;    /* default: bundle/config.json */
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	unsigned int preserve_fds;
+	bool detach;                /* run only */
+	bool keep;                  /* run only: keep the stopped container */
+};
+
+enum berth_status {
+	BERTH_CREATING,
+	BERTH_CREATED,
+	BERTH_RUNNING,
+	BERTH_PAUSED,
+	BERTH_STOPPED,
+};
+
+struct berth_state {
+	char *id;
+	enum berth_status status;
+	pid_t pid;                  /* 0 when stopped */
+	char *bundle;
+	char *rootfs;
+	char *created;              /* RFC 3339 */
+	char *owner;
+	char *annotations_json;     /* JSON object text, or NULL */
+};
+
+const char *berth_status_name(enum berth_status s);
+
+/* Validate a container ID: no '/', not "." or "..", 1..1024 printable chars. */
+int berth_id_validate(const char *id, berr_t *err);
+
+int berth_create(const struct berth_runtime *rt, const struct berth_create_opts *o, berr_t *err);
+/* create + start; foreground: waits, forwards signals, *status = exit code
+ * (128+signal when killed). */
+int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o, int *status,
+	      berr_t *err);
+int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err);
+int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all, berr_t *err);
+int berth_delete(const struct berth_runtime *rt, const char *id, bool force, berr_t *err);
+
+int berth_state_get(const struct berth_runtime *rt, const char *id, struct berth_state *st,
+		    berr_t *err);
+void berth_state_clear(struct berth_state *st);
+/* State as the runtime-spec's JSON (ociVersion, id, status, pid, bundle, annotations, ...). */
+char *berth_state_to_json(const struct berth_state *st, bool pretty);
+int berth_list(const struct berth_runtime *rt, struct berth_state **out, size_t *n, berr_t *err);
+
+/* `spec`: a default config.json text. */
+char *berth_spec_default(bool rootless);
+/* `features`: the runtime-spec features document. */
+char *berth_features_json(void);
+
+/* "SIGTERM", "TERM", "15" -> 15; -1 if unknown. */
+int berth_signal_parse(const char *s);
+
+/* Logging: set once by the CLI. */
+int berth_log_open(const char *path, enum berth_log_format fmt, bool debug, berr_t *err);
+void berth_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void berth_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void berth_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* CVE-2019-5736: make sure we run from a sealed memfd copy of ourselves. */
+int berth_ensure_cloned_binary(char **argv, char **envp, berr_t *err);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BERTH_ROOTFS_H
+#define BERTH_ROOTFS_H
+
+#include <stdbool.h>
+#include "spec.h"
+
+/*
+ * The container's filesystem, built by the init process inside the container's
+ * mount namespace.  Call order (see container-init.c):
+ *
+ *   rootfs_prepare()  - rootfsPropagation, rootfs bind-mounted on itself, every
+ *                       entry of "mounts" in order, /dev (devices, symlinks);
+ *                       all destinations resolved inside the rootfs.
+ *   [createContainer hooks run here: host paths still visible]
+ *   rootfs_pivot()    - pivot_root (MS_MOVE + chroot with no_pivot), cwd "/"
+ *   rootfs_finalize() - maskedPaths, readonlyPaths, root.readonly
+ *
+ * rootfs is the absolute host path of the root (bundle-relative already resolved).
+ */
+int rootfs_prepare(const struct spec *s, const char *rootfs, berr_t *err);
+int rootfs_pivot(const struct spec *s, const char *rootfs, bool no_pivot, berr_t *err);
+int rootfs_finalize(const struct spec *s, berr_t *err);
+
+#endif
