@@ -55,6 +55,8 @@ struct berth_state {
 	char *created;              /* RFC 3339 */
 	char *owner;
 	char *annotations_json;     /* JSON object text, or NULL */
+	unsigned long long pid_start; /* start time of pid, to detect pid reuse */
+	bool own_pidns;             /* init is pid 1 of its own pid namespace */
 };
 
 const char *berth_status_name(enum berth_status s);

@@ -1,1 +1,194 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The container's init: the child cloned by the runtime, already in its new
+ * namespaces.  It builds the container around itself, tells the runtime it
+ * is created, waits for `start` on a listening socket, and execs the user's
+ * process.  Every failure goes back to whoever waits (create or start) as one
+ * error message, then the child _exit()s.
+ *
+ * The init must never reach back into the host: it runs non-dumpable until
+ * execve (so the container cannot open /proc/PID/exe or its fds), every fd of
+ * ours is O_CLOEXEC, the cwd is reset inside the rootfs, and fds from our
+ * caller beyond --preserve-fds are marked close-on-exec.
+ */
+#include "container.h"
+#include "hooks.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "sysctl.h"
+#include "terminal.h"
+#include "../util/cleanup.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static int init_userns(const struct init_ctx *c, berr_t *err)
+{
+	struct sync_msg m;
+
+	if (!ns_new_userns(c->spec))
+		return 0;
+	if (sync_expect(c->sync_fd, SYNC_USERNS_MAPPED, &m, err) < 0)
+		return -1;
+	sync_msg_clear(&m);
+	/* become the mapped root; without a mapping for 0, stay as we are */
+	if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+		return berr_errno(err, "setresgid 0 in user namespace");
+	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+		return berr_errno(err, "setresuid 0 in user namespace");
+	return 0;
+}
+
+static int init_uts(const struct spec *s, berr_t *err)
+{
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return berr_errno(err, "sethostname %s", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return berr_errno(err, "setdomainname %s", s->domainname);
+	return 0;
+}
+
+static int init_keyring(const struct init_ctx *c, berr_t *err)
+{
+	long r;
+
+	if (c->no_new_keyring)
+		return 0;
+	/* a fresh session keyring, so the container sees none of the host's keys */
+	r = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, c->id);
+	if (r < 0 && errno != ENOSYS && errno != EPERM && errno != EACCES)
+		return berr_errno(err, "join session keyring");
+	return 0;
+}
+
+/* Until start: created, waiting.  Returns the connection to the starter. */
+static int wait_for_start(const struct init_ctx *c, struct sync_msg *m, berr_t *err)
+{
+	int conn;
+
+	do
+		conn = accept4(c->start_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (conn < 0 && errno == EINTR);
+	if (conn < 0)
+		return berr_errno(err, "wait for start");
+	close(c->start_fd);
+	if (sync_expect(conn, SYNC_START, m, err) < 0) {
+		close(conn);
+		return -1;
+	}
+	return conn;
+}
+
+static void reset_signals(void)
+{
+	sigset_t all;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+}
+
+static int init_prepare(const struct init_ctx *c, berr_t *err)
+{
+	const struct spec *s = c->spec;
+	struct sync_msg m;
+
+	if (init_userns(c, err) < 0 || ns_join_paths(s, err) < 0)
+		return -1;
+	if (init_keyring(c, err) < 0)
+		return -1;
+	if (rootfs_prepare(s, c->rootfs, err) < 0)
+		return -1;
+	if (init_uts(s, err) < 0)
+		return -1;
+
+	/* prestart + createRuntime run in the runtime's namespaces */
+	if (sync_send(c->sync_fd, SYNC_HOOKS_RUNTIME, NULL, err) < 0 ||
+	    sync_expect(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
+		return -1;
+	/* createContainer: container namespaces, before pivot_root */
+	if (hooks_run(s, SPEC_HOOK_CREATE_CONTAINER, m.payload, err) < 0) {
+		sync_msg_clear(&m);
+		return -1;
+	}
+	sync_msg_clear(&m);
+
+	if (rootfs_pivot(s, c->rootfs, c->no_pivot, err) < 0 || sysctl_apply(s, err) < 0 ||
+	    rootfs_finalize(s, err) < 0)
+		return -1;
+	if (s->process && s->process->terminal && c->console_fd >= 0) {
+		if (terminal_setup(c->console_fd, s->process, err) < 0)
+			return -1;
+		close(c->console_fd);
+	}
+	if (s->process && process_setup_early(s->process, err) < 0)
+		return -1;
+	return 0;
+}
+
+static _Noreturn void init_start(const struct init_ctx *c)
+{
+	const struct spec *s = c->spec;
+	_cleanup_berr_ berr_t err = NULL;
+	struct sync_msg m;
+	int conn;
+
+	conn = wait_for_start(c, &m, &err);
+	if (conn < 0)
+		_exit(1);
+	if (!s->process) {
+		berr_fail(&err, "config has no process to start");
+		goto fail;
+	}
+	if (hooks_run(s, SPEC_HOOK_START_CONTAINER, m.payload, &err) < 0)
+		goto fail;
+	sync_msg_clear(&m);
+	if (process_set_identity(s->process, &err) < 0)
+		goto fail;
+	/* --preserve-fds: hand 3 .. 3+N-1 over as they are, even if marked CLOEXEC */
+	for (unsigned int fd = 3; fd < 3 + c->preserve_fds; fd++)
+		fcntl((int)fd, F_SETFD, 0);
+	reset_signals();
+	process_exec(s->process, &err);
+fail:
+	sync_send_error(conn, err);
+	_exit(127);
+}
+
+_Noreturn void container_init(const struct init_ctx *c)
+{
+	_cleanup_berr_ berr_t err = NULL;
+
+	/*
+	 * Nothing in the container may open our /proc/PID/{exe,fd,mem}.  In a new
+	 * user namespace a non-dumpable process could not write its own /proc
+	 * files (they would belong to the host's root); there the sealed binary
+	 * copy is the defence.
+	 */
+	if (!ns_new_userns(c->spec))
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* fds our caller leaked to us must not reach the container */
+	syscall(SYS_close_range, 3 + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+
+	if (init_prepare(c, &err) < 0) {
+		sync_send_error(c->sync_fd, err);
+		_exit(1);
+	}
+	if (sync_send(c->sync_fd, SYNC_CREATED, NULL, &err) < 0)
+		_exit(1);
+	close(c->sync_fd);
+	init_start(c);
+}

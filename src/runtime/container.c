@@ -1,1 +1,647 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The container lifecycle seen from the runtime: create, start, run, kill,
+ * delete.  The init side lives in container-init.c.
+ *
+ *   create: parse and check everything -> state dir -> clone the init ->
+ *           (maps, hooks) -> init says "created" -> state.json, pid file
+ *   start:  connect to the init's start.sock, unlink it -> init execs
+ *   delete: SIGKILL if forced -> poststop hooks -> remove the state dir
+ *
+ * Whatever fails during create is undone: the init is killed (its mounts go
+ * with its mount namespace) and the state directory removed.
+ */
+#include "container.h"
+#include "hooks.h"
+#include "sync.h"
+#include "terminal.h"
+#include "../util/cleanup.h"
+#include "../util/fs.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct created {
+	struct spec *spec;
+	char *config_text;
+	size_t config_len;
+	struct berth_state st;
+	int rootfd;
+	int dirfd;
+};
+
+static void created_clear(struct created *c)
+{
+	spec_free(c->spec);
+	free(c->config_text);
+	berth_state_clear(&c->st);
+	if (c->rootfd >= 0)
+		close(c->rootfd);
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	memset(c, 0, sizeof(*c));
+	c->rootfd = c->dirfd = -1;
+}
+
+/* Bundle, config and rootfs, all checked before anything is created. */
+static int load_bundle(const struct berth_create_opts *o, struct created *c, berr_t *err)
+{
+	char path[PATH_MAX], *bundle, *rootfs;
+	struct stat sb;
+
+	bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+	if (!bundle)
+		return berr_errno(err, "bundle %s", o->bundle ? o->bundle : ".");
+	c->st.bundle = bundle;
+	if (o->config_path)
+		snprintf(path, sizeof(path), "%s", o->config_path);
+	else if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
+		return berr_set(err, ENAMETOOLONG, "bundle %s", bundle);
+	if (read_file_at(AT_FDCWD, path, 16 << 20, &c->config_text, &c->config_len, err) < 0)
+		return -1;
+	if (spec_parse(c->config_text, c->config_len, &c->spec, err) < 0)
+		return berr_prefix(err, "%s", o->config_path ? o->config_path : "config.json");
+
+	if (c->spec->root_path[0] == '/')
+		snprintf(path, sizeof(path), "%s", c->spec->root_path);
+	else if (snprintf(path, sizeof(path), "%s/%s", bundle, c->spec->root_path) >=
+		 (int)sizeof(path))
+		return berr_set(err, ENAMETOOLONG, "root.path");
+	rootfs = realpath(path, NULL);
+	if (!rootfs)
+		return berr_errno(err, "root.path %s", path);
+	c->st.rootfs = rootfs;
+	if (stat(rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return berr_set(err, ENOTDIR, "root.path %s", rootfs);
+	return 0;
+}
+
+static int check_terminal(const struct berth_create_opts *o, const struct spec *s, bool detached,
+			  berr_t *err)
+{
+	bool tty = s->process && s->process->terminal;
+
+	if (tty && !o->console_socket && detached)
+		return berr_fail(err, "process.terminal is true but no --console-socket was given");
+	if (!tty && o->console_socket)
+		return berr_fail(err, "--console-socket given but process.terminal is false");
+	if (tty && !o->console_socket)
+		return berr_fail(err, "process.terminal needs --console-socket");
+	return 0;
+}
+
+static int check_preserve_fds(unsigned int n, berr_t *err)
+{
+	for (unsigned int fd = 3; fd < 3 + n; fd++)
+		if (fcntl((int)fd, F_GETFD) < 0)
+			return berr_set(err, EBADF, "--preserve-fds: fd %u is not open", fd);
+	return 0;
+}
+
+/* A unix socket path short enough for sun_path, through our dirfd. */
+static void dir_sock_path(struct sockaddr_un *sa, int dirfd, const char *name)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd, name);
+}
+
+static int start_socket_listen(int dirfd, berr_t *err)
+{
+	struct sockaddr_un sa;
+	_cleanup_close_ int fd = -1;
+
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return berr_errno(err, "socket");
+	dir_sock_path(&sa, dirfd, START_SOCK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0)
+		return berr_errno(err, "bind %s", START_SOCK);
+	return steal_fd(fd);
+}
+
+static char *hook_state_json(const struct berth_state *st, const char *status)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", BERTH_OCI_VERSION, "id",
+			      st->id, "status", status, "pid", st->pid, "bundle", st->bundle);
+	char *text;
+
+	if (!o)
+		return NULL;
+	if (st->annotations_json) {
+		json_t *a = json_loads(st->annotations_json, 0, NULL);
+		if (a)
+			json_object_set_new(o, "annotations", a);
+	}
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
+}
+
+static int write_pid_file(const char *path, pid_t pid, berr_t *err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", pid);
+
+	/* tmp + rename: readers (conmon, shim) never see a half-written pid */
+	return write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err);
+}
+
+static int run_runtime_hooks(int sync_fd, const struct spec *s, const struct berth_state *st,
+			     berr_t *err)
+{
+	_cleanup_free_ char *state = hook_state_json(st, "creating");
+
+	if (!state)
+		return berr_set(err, ENOMEM, "hooks");
+	if (hooks_run(s, SPEC_HOOK_PRESTART, state, err) < 0 ||
+	    hooks_run(s, SPEC_HOOK_CREATE_RUNTIME, state, err) < 0)
+		return -1;
+	return sync_send(sync_fd, SYNC_HOOKS_DONE, state, err);
+}
+
+/* Talk to the init until it says "created". */
+static int drive_init(int sync_fd, struct created *c, berr_t *err)
+{
+	for (;;) {
+		struct sync_msg m;
+		int ret;
+
+		ret = sync_recv(sync_fd, &m, err);
+		if (ret < 0) {
+			if ((*err)->errnum == 0)
+				return berr_fail(err, "container init exited during setup");
+			return ret;
+		}
+		switch (m.type) {
+		case SYNC_HOOKS_RUNTIME:
+			sync_msg_clear(&m);
+			if (run_runtime_hooks(sync_fd, c->spec, &c->st, err) < 0)
+				return -1;
+			break;
+		case SYNC_CREATED:
+			sync_msg_clear(&m);
+			return 0;
+		case SYNC_ERROR:
+			berr_fail(err, "%s", m.payload);
+			(*err)->errnum = m.errnum;
+			sync_msg_clear(&m);
+			return -1;
+		default:
+			sync_msg_clear(&m);
+			return berr_set(err, EPROTO, "unexpected message from init");
+		}
+	}
+}
+
+static char *annotations_text(const struct spec *s)
+{
+	return s->annotations && json_object_size(s->annotations)
+		       ? json_dumps(s->annotations, JSON_COMPACT)
+		       : NULL;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	int status;
+
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Everything create does; on success the init waits for start. */
+static int do_create(const struct berth_runtime *rt, const struct berth_create_opts *o,
+		     bool detached, struct created *c, berr_t *err)
+{
+	int sp[2] = { -1, -1 };
+	_cleanup_close_ int start_fd = -1, console_fd = -1;
+	struct init_ctx ictx;
+	pid_t pid = -1;
+
+	c->rootfd = c->dirfd = -1;
+	if (berth_id_validate(o->id, err) < 0 || load_bundle(o, c, err) < 0 ||
+	    check_terminal(o, c->spec, detached, err) < 0 || check_preserve_fds(o->preserve_fds, err) < 0)
+		return -1;
+
+	c->rootfd = state_root_open(rt, true, err);
+	if (c->rootfd < 0)
+		return -1;
+	c->dirfd = state_dir_create(c->rootfd, o->id, err);
+	if (c->dirfd < 0)
+		return -1;
+
+	/* from here on, failure must leave nothing behind */
+	if (o->console_socket) {
+		console_fd = terminal_connect_socket(o->console_socket, err);
+		if (console_fd < 0)
+			goto fail;
+	}
+	start_fd = start_socket_listen(c->dirfd, err);
+	if (start_fd < 0)
+		goto fail;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		berr_errno(err, "socketpair");
+		goto fail;
+	}
+
+	ictx = (struct init_ctx){
+		.spec = c->spec, .id = o->id, .rootfs = c->st.rootfs, .sync_fd = sp[1],
+		.start_fd = start_fd, .console_fd = console_fd, .preserve_fds = o->preserve_fds,
+		.no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
+	};
+	pid = ns_spawn_init(&ictx, sp[0], err);
+	close(sp[1]);
+	sp[1] = -1;
+	if (pid < 0)
+		goto fail;
+
+	c->st.id = strdup(o->id);
+	c->st.pid = pid;
+	c->st.own_pidns = c->spec->linux.ns[SPEC_NS_PID].present && !c->spec->linux.ns[SPEC_NS_PID].path;
+	c->st.created = state_now_rfc3339();
+	c->st.owner = strdup("");
+	c->st.annotations_json = annotations_text(c->spec);
+	if (proc_start_time(pid, &c->st.pid_start) < 0) {
+		berr_fail(err, "container init exited during setup");
+		goto fail;
+	}
+	if (state_save(c->dirfd, &c->st, err) < 0)
+		goto fail;
+
+	if (ns_new_userns(c->spec)) {
+		if (ns_write_id_maps(pid, c->spec, err) < 0 ||
+		    sync_send(sp[0], SYNC_USERNS_MAPPED, NULL, err) < 0)
+			goto fail;
+	}
+	if (drive_init(sp[0], c, err) < 0)
+		goto fail;
+	if (write_file_at(c->dirfd, CONFIG_FILE, c->config_text, c->config_len, 0600, err) < 0)
+		goto fail;
+	if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0)
+		goto fail;
+	close(sp[0]);
+	berth_log_debug("created %s, init pid %d", o->id, pid);
+	return 0;
+
+fail:
+	if (sp[0] >= 0)
+		close(sp[0]);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	kill_and_reap(pid);
+	{
+		_cleanup_berr_ berr_t e2 = NULL;
+		remove_tree_at(c->rootfd, o->id, &e2);
+	}
+	return -1;
+}
+
+int berth_create(const struct berth_runtime *rt, const struct berth_create_opts *o, berr_t *err)
+{
+	struct created c = { .rootfd = -1, .dirfd = -1 };
+	int ret = do_create(rt, o, true, &c, err);
+
+	created_clear(&c);
+	return ret;
+}
+
+/* --- start ------------------------------------------------------------- */
+
+static int load_saved_spec(int dirfd, struct spec **s, berr_t *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
+	if (read_file_at(dirfd, CONFIG_FILE, 16 << 20, &text, &len, err) < 0)
+		return -1;
+	return spec_parse(text, len, s, err);
+}
+
+static void run_hooks_warn(const struct spec *s, enum spec_hook_kind k, const struct berth_state *st,
+			   const char *status)
+{
+	_cleanup_berr_ berr_t e = NULL;
+	_cleanup_free_ char *state = NULL;
+
+	if (!s || !s->hooks[k].n)
+		return;
+	state = hook_state_json(st, status);
+	/* the spec: a failing poststart/poststop hook is a warning, nothing more */
+	if (state && hooks_run(s, k, state, &e) < 0)
+		berth_log_warn("%s", e->msg);
+}
+
+static int start_locked(int dirfd, struct berth_state *st, struct spec *s, berr_t *err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *state = NULL;
+	struct sockaddr_un sa;
+	struct sync_msg m;
+	int ret;
+
+	if (st->status != BERTH_CREATED)
+		return berr_fail(err, "cannot start a container that is %s",
+				 berth_status_name(st->status));
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return berr_errno(err, "socket");
+	dir_sock_path(&sa, dirfd, START_SOCK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return berr_errno(err, "connect to container init");
+	/* from now on the container counts as running (or stopped, if exec fails) */
+	unlinkat(dirfd, START_SOCK, 0);
+
+	state = hook_state_json(st, "created");
+	if (!state || sync_send(fd, SYNC_START, state, err) < 0)
+		return berr_set(err, ENOMEM, "start");
+	/* The init's end closes on a successful execve: EOF means started. */
+	ret = sync_recv(fd, &m, err);
+	if (ret < 0) {
+		if ((*err)->errnum == 0) {
+			berr_free(err);
+			run_hooks_warn(s, SPEC_HOOK_POSTSTART, st, "running");
+			return 0;
+		}
+		return ret;
+	}
+	if (m.type == SYNC_ERROR) {
+		berr_fail(err, "%s", m.payload);
+		(*err)->errnum = m.errnum;
+	} else {
+		berr_set(err, EPROTO, "unexpected message from init");
+	}
+	sync_msg_clear(&m);
+	return -1;
+}
+
+static int open_container(const struct berth_runtime *rt, const char *id, int *dirfd,
+			  struct berth_state *st, berr_t *err)
+{
+	_cleanup_close_ int rootfd = -1;
+
+	if (berth_id_validate(id, err) < 0)
+		return -1;
+	rootfd = state_root_open(rt, false, err);
+	if (rootfd == -ENOENT) {
+		berr_fail(err, "container \"%s\" does not exist", id);
+		return -ENOENT;
+	}
+	if (rootfd < 0)
+		return -1;
+	*dirfd = state_dir_open(rootfd, id, err);
+	if (*dirfd < 0)
+		return *dirfd;
+	/* serialise start/kill/delete on one container */
+	if (flock(*dirfd, LOCK_EX) < 0) {
+		close(*dirfd);
+		return berr_errno(err, "lock %s", id);
+	}
+	if (state_load(*dirfd, id, st, err) < 0) {
+		close(*dirfd);
+		return -1;
+	}
+	return 0;
+}
+
+int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err)
+{
+	struct berth_state st;
+	_cleanup_spec_ struct spec *s = NULL;
+	int dirfd, ret;
+
+	if (open_container(rt, id, &dirfd, &st, err) < 0)
+		return -1;
+	ret = load_saved_spec(dirfd, &s, err);
+	if (ret == 0)
+		ret = start_locked(dirfd, &st, s, err);
+	close(dirfd);
+	berth_state_clear(&st);
+	return ret;
+}
+
+/* --- kill -------------------------------------------------------------- */
+
+static int pidfd_for(const struct berth_state *st, berr_t *err)
+{
+	unsigned long long t;
+	int fd;
+
+	fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (fd < 0)
+		return berr_errno(err, "pidfd_open %d", st->pid);
+	/* checked after pidfd_open: the pid cannot be recycled behind the fd */
+	if (proc_start_time(st->pid, &t) < 0 || t != st->pid_start) {
+		close(fd);
+		return berr_set(err, ESRCH, "container \"%s\" is not running", st->id);
+	}
+	return fd;
+}
+
+static int signal_pidns(pid_t init, int sig)
+{
+	char path[64];
+	struct stat init_ns;
+	_cleanup_closedir_ DIR *d = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", init);
+	if (stat(path, &init_ns) < 0)
+		return -1;
+	d = opendir("/proc");
+	if (!d)
+		return -1;
+	for (struct dirent *de; (de = readdir(d));) {
+		struct stat ns;
+		pid_t p = (pid_t)atoi(de->d_name);
+
+		if (p <= 0 || p == init)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", p);
+		if (stat(path, &ns) == 0 && ns.st_ino == init_ns.st_ino && ns.st_dev == init_ns.st_dev)
+			kill(p, sig);
+	}
+	return 0;
+}
+
+static int kill_locked(const struct berth_state *st, int sig, bool all, berr_t *err)
+{
+	_cleanup_close_ int pfd = -1;
+
+	if (st->status == BERTH_STOPPED || st->status == BERTH_CREATING)
+		return berr_fail(err, "container \"%s\" is not running", st->id);
+	pfd = pidfd_for(st, err);
+	if (pfd < 0)
+		return -1;
+	if (all && st->own_pidns)
+		signal_pidns(st->pid, sig);
+	if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
+		return berr_errno(err, "kill %d", st->pid);
+	return 0;
+}
+
+int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all, berr_t *err)
+{
+	struct berth_state st;
+	int dirfd, ret;
+
+	if (open_container(rt, id, &dirfd, &st, err) < 0)
+		return -1;
+	ret = kill_locked(&st, sig, all, err);
+	close(dirfd);
+	berth_state_clear(&st);
+	return ret;
+}
+
+/* --- delete ------------------------------------------------------------ */
+
+static int wait_pidfd(int pfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static int force_stop(const struct berth_state *st, berr_t *err)
+{
+	_cleanup_close_ int pfd = -1;
+	_cleanup_berr_ berr_t e = NULL;
+
+	pfd = pidfd_for(st, &e);
+	if (pfd < 0)
+		return 0; /* already gone */
+	if (st->own_pidns)
+		signal_pidns(st->pid, SIGKILL);
+	syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
+	if (wait_pidfd(pfd, 10000) <= 0)
+		return berr_set(err, ETIMEDOUT, "container \"%s\" did not die after SIGKILL", st->id);
+	return 0;
+}
+
+static int delete_locked(int rootfd, int dirfd, struct berth_state *st, bool force, berr_t *err)
+{
+	_cleanup_spec_ struct spec *s = NULL;
+	_cleanup_berr_ berr_t e = NULL;
+
+	if (st->status != BERTH_STOPPED) {
+		if (!force && st->status != BERTH_CREATING)
+			return berr_fail(err, "cannot delete container \"%s\" that is %s (use --force)",
+					 st->id, berth_status_name(st->status));
+		if (st->pid > 0 && force_stop(st, err) < 0)
+			return -1;
+	}
+	/* the saved config is missing if create died early: no hooks to run then */
+	if (load_saved_spec(dirfd, &s, &e) == 0) {
+		st->status = BERTH_STOPPED;
+		run_hooks_warn(s, SPEC_HOOK_POSTSTOP, st, "stopped");
+	}
+	return remove_tree_at(rootfd, st->id, err);
+}
+
+int berth_delete(const struct berth_runtime *rt, const char *id, bool force, berr_t *err)
+{
+	_cleanup_close_ int rootfd = -1;
+	struct berth_state st;
+	int dirfd, ret;
+
+	ret = open_container(rt, id, &dirfd, &st, err);
+	if (ret < 0)
+		return ret;
+	rootfd = state_root_open(rt, false, err);
+	if (rootfd < 0) {
+		close(dirfd);
+		berth_state_clear(&st);
+		return -1;
+	}
+	ret = delete_locked(rootfd, dirfd, &st, force, err);
+	close(dirfd);
+	berth_state_clear(&st);
+	return ret;
+}
+
+/* --- run --------------------------------------------------------------- */
+
+static int wait_forwarding(pid_t pid, const sigset_t *set, int *status)
+{
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
+		int ws;
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		/* reap everything: some may be orphans the helper left us */
+		for (pid_t r; (r = waitpid(-1, &ws, WNOHANG)) > 0;) {
+			if (r != pid)
+				continue;
+			if (WIFEXITED(ws))
+				*status = WEXITSTATUS(ws);
+			else if (WIFSIGNALED(ws))
+				*status = 128 + WTERMSIG(ws);
+			return 0;
+		}
+	}
+}
+
+int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o, int *status,
+	      berr_t *err)
+{
+	struct created c = { .rootfd = -1, .dirfd = -1 };
+	sigset_t all, old;
+	int ret;
+
+	/* blocked before clone: no signal meant for the container is lost */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigprocmask(SIG_BLOCK, &all, &old);
+
+	ret = do_create(rt, o, o->detach, &c, err);
+	if (ret < 0)
+		goto out;
+	ret = start_locked(c.dirfd, &c.st, c.spec, err);
+	if (ret < 0 || o->detach) {
+		if (ret < 0) {
+			_cleanup_berr_ berr_t e = NULL;
+			kill_and_reap(c.st.pid);
+			c.st.status = BERTH_STOPPED;
+			delete_locked(c.rootfd, c.dirfd, &c.st, true, &e);
+		}
+		goto out;
+	}
+	wait_forwarding(c.st.pid, &all, status);
+	if (!o->keep) {
+		_cleanup_berr_ berr_t e = NULL;
+
+		c.st.status = BERTH_STOPPED;
+		if (delete_locked(c.rootfd, c.dirfd, &c.st, false, &e) < 0)
+			berth_log_warn("delete %s: %s", o->id, e->msg);
+	}
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	created_clear(&c);
+	return ret;
+}

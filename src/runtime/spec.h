@@ -9,6 +9,12 @@
  * spec_parse(), so a bad config fails before anything is created.  Strings
  * point into the parsed JSON document (owned by struct spec); arrays are
  * allocated and freed by spec_free().
+ *
+ * jansson keeps integers as long long, but Go writes uint64 fields such as
+ * RLIM_INFINITY as 18446744073709551615.  spec_parse() therefore stores
+ * literals in [2^63, 2^64) as their two's complement (what a Go uint64 ->
+ * int64 conversion gives): readers of uint64 fields in the borrowed json_t
+ * objects (resources, ...) cast json_integer_value() to uint64_t.
  */
 
 #include <jansson.h>
@@ -16,6 +22,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "../util/error.h"
+
+/* GNU C dialects predefine `linux` as 1; the spec names its section so. */
+#ifdef linux
+#undef linux
+#endif
+
+/* GNU C modes predefine `linux` as 1, which would turn `struct spec_linux
+ * linux` below into a syntax error.  Code uses __linux__ instead. */
+#undef linux
 
 enum spec_ns {
 	SPEC_NS_PID,

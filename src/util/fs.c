@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#define _GNU_SOURCE
 #include "fs.h"
 #include "cleanup.h"
 
@@ -145,17 +144,17 @@ int mkdir_p(const char *path, mode_t mode, berr_t *err)
 	return 0;
 }
 
-int remove_tree_at(int dirfd, const char *name, berr_t *err)
+int remove_tree_at(int parent, const char *name, berr_t *err)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	struct stat st_dir;
 	int fd;
 
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+	if (unlinkat(parent, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return berr_errno(err, "unlink %s", name);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return berr_errno(err, "open %s", name);
 	if (fstat(fd, &st_dir) < 0) {
@@ -183,7 +182,7 @@ int remove_tree_at(int dirfd, const char *name, berr_t *err)
 			return berr_errno(err, "unlink %s/%s", name, de->d_name);
 		}
 	}
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+	if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return berr_errno(err, "rmdir %s", name);
 	return 0;
 }

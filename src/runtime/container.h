@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BERTH_CONTAINER_H
+#define BERTH_CONTAINER_H
+
+/* Internal glue between the runtime side (container.c) and the init side. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "berth-runtime.h"
+#include "spec.h"
+
+#define STATE_FILE "state.json"
+#define CONFIG_FILE "config.json"
+#define START_SOCK "start.sock"
+
+/* What the container's init needs; filled by the runtime before clone. */
+struct init_ctx {
+	const struct spec *spec;
+	const char *id;
+	const char *rootfs;         /* absolute host path */
+	int sync_fd;                /* SEQPACKET to the runtime */
+	int start_fd;               /* listening socket: `start` connects here */
+	int console_fd;             /* connected --console-socket, or -1 */
+	unsigned int preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+};
+
+/* container-init.c: runs in the child, never returns. */
+_Noreturn void container_init(const struct init_ctx *c);
+
+/* namespaces.c */
+/* Clone the init into its namespaces.  Returns its pid (a child of ours). */
+pid_t ns_spawn_init(const struct init_ctx *c, int parent_sync_fd, berr_t *err);
+/* In the init: join namespaces given by path (all but user and pid). */
+int ns_join_paths(const struct spec *s, berr_t *err);
+/* In the runtime: write uid_map/gid_map (and setgroups) of pid. */
+int ns_write_id_maps(pid_t pid, const struct spec *s, berr_t *err);
+bool ns_new_userns(const struct spec *s);
+
+/* state.c */
+int state_root_open(const struct berth_runtime *rt, bool create, berr_t *err);
+int state_dir_create(int rootfd, const char *id, berr_t *err);
+int state_dir_open(int rootfd, const char *id, berr_t *err);
+int state_save(int dirfd, const struct berth_state *st, berr_t *err);
+int state_load(int dirfd, const char *id, struct berth_state *st, berr_t *err);
+/* Field 22 of /proc/PID/stat: tells a live init from a recycled pid. */
+int proc_start_time(pid_t pid, unsigned long long *t);
+char *state_now_rfc3339(void);
+
+#endif
