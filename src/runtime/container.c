@@ -33,16 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct created {
-	struct spec *spec;
-	char *config_text;
-	size_t config_len;
-	struct berth_state st;
-	int rootfd;
-	int dirfd;
-};
-
-static void created_clear(struct created *c)
+void container_clear(struct container *c)
 {
 	spec_free(c->spec);
 	free(c->config_text);
@@ -56,7 +47,7 @@ static void created_clear(struct created *c)
 }
 
 /* Bundle, config and rootfs, all checked before anything is created. */
-static int load_bundle(const struct berth_create_opts *o, struct created *c, berr_t *err)
+static int load_bundle(const struct berth_create_opts *o, struct container *c, berr_t *err)
 {
 	char path[PATH_MAX], *bundle, *rootfs;
 	struct stat sb;
@@ -88,17 +79,15 @@ static int load_bundle(const struct berth_create_opts *o, struct created *c, ber
 	return 0;
 }
 
-static int check_terminal(const struct berth_create_opts *o, const struct spec *s, bool detached,
-			  berr_t *err)
+static int check_terminal(const struct berth_create_opts *o, const struct spec *s,
+			  bool own_console, berr_t *err)
 {
 	bool tty = s->process && s->process->terminal;
 
-	if (tty && !o->console_socket && detached)
-		return berr_fail(err, "process.terminal is true but no --console-socket was given");
+	if (tty && !o->console_socket && !own_console)
+		return berr_fail(err, "process.terminal is true: --console-socket is required");
 	if (!tty && o->console_socket)
 		return berr_fail(err, "--console-socket given but process.terminal is false");
-	if (tty && !o->console_socket)
-		return berr_fail(err, "process.terminal needs --console-socket");
 	return 0;
 }
 
@@ -132,7 +121,7 @@ static int start_socket_listen(int dirfd, berr_t *err)
 	return steal_fd(fd);
 }
 
-static char *hook_state_json(const struct berth_state *st, const char *status)
+char *container_hook_state(const struct berth_state *st, const char *status)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", BERTH_OCI_VERSION, "id",
 			      st->id, "status", status, "pid", st->pid, "bundle", st->bundle);
@@ -162,7 +151,7 @@ static int write_pid_file(const char *path, pid_t pid, berr_t *err)
 static int run_runtime_hooks(int sync_fd, const struct spec *s, const struct berth_state *st,
 			     berr_t *err)
 {
-	_cleanup_free_ char *state = hook_state_json(st, "creating");
+	_cleanup_free_ char *state = container_hook_state(st, "creating");
 
 	if (!state)
 		return berr_set(err, ENOMEM, "hooks");
@@ -173,7 +162,7 @@ static int run_runtime_hooks(int sync_fd, const struct spec *s, const struct ber
 }
 
 /* Talk to the init until it says "created". */
-static int drive_init(int sync_fd, struct created *c, berr_t *err)
+static int drive_init(int sync_fd, struct container *c, berr_t *err)
 {
 	for (;;) {
 		struct sync_msg m;
@@ -213,7 +202,7 @@ static char *annotations_text(const struct spec *s)
 		       : NULL;
 }
 
-static void kill_and_reap(pid_t pid)
+void container_kill_and_reap(pid_t pid)
 {
 	int status;
 
@@ -224,26 +213,31 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
-/* Everything create does; on success the init waits for start. */
-static int do_create(const struct berth_runtime *rt, const struct berth_create_opts *o,
-		     bool detached, struct created *c, berr_t *err)
+/*
+ * Everything create does; on success the init waits for start.  console_fd,
+ * if >= 0, is where the pty master goes instead of --console-socket (run's
+ * own terminal); it is consumed.
+ */
+int container_create(const struct berth_runtime *rt, const struct berth_create_opts *o,
+		     int console_fd, struct container *c, berr_t *err)
 {
 	int sp[2] = { -1, -1 };
-	_cleanup_close_ int start_fd = -1, console_fd = -1;
+	_cleanup_close_ int start_fd = -1;
 	struct init_ctx ictx;
 	pid_t pid = -1;
 
 	c->rootfd = c->dirfd = -1;
 	if (berth_id_validate(o->id, err) < 0 || load_bundle(o, c, err) < 0 ||
-	    check_terminal(o, c->spec, detached, err) < 0 || check_preserve_fds(o->preserve_fds, err) < 0)
-		return -1;
+	    check_terminal(o, c->spec, console_fd >= 0, err) < 0 ||
+	    check_preserve_fds(o->preserve_fds, err) < 0)
+		goto fail_early;
 
 	c->rootfd = state_root_open(rt, true, err);
 	if (c->rootfd < 0)
-		return -1;
+		goto fail_early;
 	c->dirfd = state_dir_create(c->rootfd, o->id, err);
 	if (c->dirfd < 0)
-		return -1;
+		goto fail_early;
 
 	/* from here on, failure must leave nothing behind */
 	if (o->console_socket) {
@@ -295,6 +289,8 @@ static int do_create(const struct berth_runtime *rt, const struct berth_create_o
 	if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0)
 		goto fail;
 	close(sp[0]);
+	if (console_fd >= 0)
+		close(console_fd);
 	berth_log_debug("created %s, init pid %d", o->id, pid);
 	return 0;
 
@@ -303,17 +299,20 @@ fail:
 		close(sp[0]);
 	if (sp[1] >= 0)
 		close(sp[1]);
-	kill_and_reap(pid);
+	container_kill_and_reap(pid);
 	{
 		_cleanup_berr_ berr_t e2 = NULL;
 		remove_tree_at(c->rootfd, o->id, &e2);
 	}
+fail_early:
+	if (console_fd >= 0)
+		close(console_fd);
 	return -1;
 }
 
 int berth_create(const struct berth_runtime *rt, const struct berth_create_opts *o, berr_t *err)
 {
-	struct created c = { .rootfd = -1, .dirfd = -1 };
+	struct container c = { .rootfd = -1, .dirfd = -1 };
 	int ret = do_create(rt, o, true, &c, err);
 
 	created_clear(&c);
@@ -322,7 +321,7 @@ int berth_create(const struct berth_runtime *rt, const struct berth_create_opts 
 
 /* --- start ------------------------------------------------------------- */
 
-static int load_saved_spec(int dirfd, struct spec **s, berr_t *err)
+int container_load_spec(int dirfd, struct spec **s, berr_t *err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -332,7 +331,7 @@ static int load_saved_spec(int dirfd, struct spec **s, berr_t *err)
 	return spec_parse(text, len, s, err);
 }
 
-static void run_hooks_warn(const struct spec *s, enum spec_hook_kind k, const struct berth_state *st,
+void container_hooks_warn(const struct spec *s, enum spec_hook_kind k, const struct berth_state *st,
 			   const char *status)
 {
 	_cleanup_berr_ berr_t e = NULL;
@@ -340,13 +339,13 @@ static void run_hooks_warn(const struct spec *s, enum spec_hook_kind k, const st
 
 	if (!s || !s->hooks[k].n)
 		return;
-	state = hook_state_json(st, status);
+	state = container_hook_state(st, status);
 	/* the spec: a failing poststart/poststop hook is a warning, nothing more */
 	if (state && hooks_run(s, k, state, &e) < 0)
 		berth_log_warn("%s", e->msg);
 }
 
-static int start_locked(int dirfd, struct berth_state *st, struct spec *s, berr_t *err)
+int container_start(int dirfd, struct berth_state *st, const struct spec *s, berr_t *err)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *state = NULL;
@@ -366,7 +365,7 @@ static int start_locked(int dirfd, struct berth_state *st, struct spec *s, berr_
 	/* from now on the container counts as running (or stopped, if exec fails) */
 	unlinkat(dirfd, START_SOCK, 0);
 
-	state = hook_state_json(st, "created");
+	state = container_hook_state(st, "created");
 	if (!state || sync_send(fd, SYNC_START, state, err) < 0)
 		return berr_set(err, ENOMEM, "start");
 	/* The init's end closes on a successful execve: EOF means started. */
@@ -374,7 +373,7 @@ static int start_locked(int dirfd, struct berth_state *st, struct spec *s, berr_
 	if (ret < 0) {
 		if ((*err)->errnum == 0) {
 			berr_free(err);
-			run_hooks_warn(s, SPEC_HOOK_POSTSTART, st, "running");
+			container_hooks_warn(s, SPEC_HOOK_POSTSTART, st, "running");
 			return 0;
 		}
 		return ret;
@@ -389,259 +388,43 @@ static int start_locked(int dirfd, struct berth_state *st, struct spec *s, berr_
 	return -1;
 }
 
-static int open_container(const struct berth_runtime *rt, const char *id, int *dirfd,
-			  struct berth_state *st, berr_t *err)
+/* Open, lock and load an existing container; c->spec stays NULL. */
+int container_open(const struct berth_runtime *rt, const char *id, struct container *c,
+		   berr_t *err)
 {
-	_cleanup_close_ int rootfd = -1;
+	int ret;
 
+	memset(c, 0, sizeof(*c));
+	c->rootfd = c->dirfd = -1;
 	if (berth_id_validate(id, err) < 0)
 		return -1;
-	rootfd = state_root_open(rt, false, err);
-	if (rootfd == -ENOENT) {
+	c->rootfd = state_root_open(rt, false, err);
+	if (c->rootfd == -ENOENT) {
 		berr_fail(err, "container \"%s\" does not exist", id);
 		return -ENOENT;
 	}
-	if (rootfd < 0)
+	if (c->rootfd < 0)
 		return -1;
-	*dirfd = state_dir_open(rootfd, id, err);
-	if (*dirfd < 0)
-		return *dirfd;
-	/* serialise start/kill/delete on one container */
-	if (flock(*dirfd, LOCK_EX) < 0) {
-		close(*dirfd);
+	ret = state_dir_open(c->rootfd, id, err);
+	if (ret < 0)
+		return ret;
+	c->dirfd = ret;
+	/* serialise start/kill/delete of one container */
+	if (flock(c->dirfd, LOCK_EX) < 0)
 		return berr_errno(err, "lock %s", id);
-	}
-	if (state_load(*dirfd, id, st, err) < 0) {
-		close(*dirfd);
-		return -1;
-	}
-	return 0;
+	return state_load(c->dirfd, id, &c->st, err);
 }
 
 int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err)
 {
-	struct berth_state st;
-	_cleanup_spec_ struct spec *s = NULL;
-	int dirfd, ret;
-
-	if (open_container(rt, id, &dirfd, &st, err) < 0)
-		return -1;
-	ret = load_saved_spec(dirfd, &s, err);
-	if (ret == 0)
-		ret = start_locked(dirfd, &st, s, err);
-	close(dirfd);
-	berth_state_clear(&st);
-	return ret;
-}
-
-/* --- kill -------------------------------------------------------------- */
-
-static int pidfd_for(const struct berth_state *st, berr_t *err)
-{
-	unsigned long long t;
-	int fd;
-
-	fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
-	if (fd < 0)
-		return berr_errno(err, "pidfd_open %d", st->pid);
-	/* checked after pidfd_open: the pid cannot be recycled behind the fd */
-	if (proc_start_time(st->pid, &t) < 0 || t != st->pid_start) {
-		close(fd);
-		return berr_set(err, ESRCH, "container \"%s\" is not running", st->id);
-	}
-	return fd;
-}
-
-static int signal_pidns(pid_t init, int sig)
-{
-	char path[64];
-	struct stat init_ns;
-	_cleanup_closedir_ DIR *d = NULL;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", init);
-	if (stat(path, &init_ns) < 0)
-		return -1;
-	d = opendir("/proc");
-	if (!d)
-		return -1;
-	for (struct dirent *de; (de = readdir(d));) {
-		struct stat ns;
-		pid_t p = (pid_t)atoi(de->d_name);
-
-		if (p <= 0 || p == init)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/ns/pid", p);
-		if (stat(path, &ns) == 0 && ns.st_ino == init_ns.st_ino && ns.st_dev == init_ns.st_dev)
-			kill(p, sig);
-	}
-	return 0;
-}
-
-static int kill_locked(const struct berth_state *st, int sig, bool all, berr_t *err)
-{
-	_cleanup_close_ int pfd = -1;
-
-	if (st->status == BERTH_STOPPED || st->status == BERTH_CREATING)
-		return berr_fail(err, "container \"%s\" is not running", st->id);
-	pfd = pidfd_for(st, err);
-	if (pfd < 0)
-		return -1;
-	if (all && st->own_pidns)
-		signal_pidns(st->pid, sig);
-	if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
-		return berr_errno(err, "kill %d", st->pid);
-	return 0;
-}
-
-int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all, berr_t *err)
-{
-	struct berth_state st;
-	int dirfd, ret;
-
-	if (open_container(rt, id, &dirfd, &st, err) < 0)
-		return -1;
-	ret = kill_locked(&st, sig, all, err);
-	close(dirfd);
-	berth_state_clear(&st);
-	return ret;
-}
-
-/* --- delete ------------------------------------------------------------ */
-
-static int wait_pidfd(int pfd, int timeout_ms)
-{
-	struct pollfd p = { .fd = pfd, .events = POLLIN };
-	int r;
-
-	do
-		r = poll(&p, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static int force_stop(const struct berth_state *st, berr_t *err)
-{
-	_cleanup_close_ int pfd = -1;
-	_cleanup_berr_ berr_t e = NULL;
-
-	pfd = pidfd_for(st, &e);
-	if (pfd < 0)
-		return 0; /* already gone */
-	if (st->own_pidns)
-		signal_pidns(st->pid, SIGKILL);
-	syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
-	if (wait_pidfd(pfd, 10000) <= 0)
-		return berr_set(err, ETIMEDOUT, "container \"%s\" did not die after SIGKILL", st->id);
-	return 0;
-}
-
-static int delete_locked(int rootfd, int dirfd, struct berth_state *st, bool force, berr_t *err)
-{
-	_cleanup_spec_ struct spec *s = NULL;
-	_cleanup_berr_ berr_t e = NULL;
-
-	if (st->status != BERTH_STOPPED) {
-		if (!force && st->status != BERTH_CREATING)
-			return berr_fail(err, "cannot delete container \"%s\" that is %s (use --force)",
-					 st->id, berth_status_name(st->status));
-		if (st->pid > 0 && force_stop(st, err) < 0)
-			return -1;
-	}
-	/* the saved config is missing if create died early: no hooks to run then */
-	if (load_saved_spec(dirfd, &s, &e) == 0) {
-		st->status = BERTH_STOPPED;
-		run_hooks_warn(s, SPEC_HOOK_POSTSTOP, st, "stopped");
-	}
-	return remove_tree_at(rootfd, st->id, err);
-}
-
-int berth_delete(const struct berth_runtime *rt, const char *id, bool force, berr_t *err)
-{
-	_cleanup_close_ int rootfd = -1;
-	struct berth_state st;
-	int dirfd, ret;
-
-	ret = open_container(rt, id, &dirfd, &st, err);
-	if (ret < 0)
-		return ret;
-	rootfd = state_root_open(rt, false, err);
-	if (rootfd < 0) {
-		close(dirfd);
-		berth_state_clear(&st);
-		return -1;
-	}
-	ret = delete_locked(rootfd, dirfd, &st, force, err);
-	close(dirfd);
-	berth_state_clear(&st);
-	return ret;
-}
-
-/* --- run --------------------------------------------------------------- */
-
-static int wait_forwarding(pid_t pid, const sigset_t *set, int *status)
-{
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(set, &si);
-		int ws;
-
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		/* reap everything: some may be orphans the helper left us */
-		for (pid_t r; (r = waitpid(-1, &ws, WNOHANG)) > 0;) {
-			if (r != pid)
-				continue;
-			if (WIFEXITED(ws))
-				*status = WEXITSTATUS(ws);
-			else if (WIFSIGNALED(ws))
-				*status = 128 + WTERMSIG(ws);
-			return 0;
-		}
-	}
-}
-
-int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o, int *status,
-	      berr_t *err)
-{
-	struct created c = { .rootfd = -1, .dirfd = -1 };
-	sigset_t all, old;
+	struct container c;
 	int ret;
 
-	/* blocked before clone: no signal meant for the container is lost */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigprocmask(SIG_BLOCK, &all, &old);
-
-	ret = do_create(rt, o, o->detach, &c, err);
-	if (ret < 0)
-		goto out;
-	ret = start_locked(c.dirfd, &c.st, c.spec, err);
-	if (ret < 0 || o->detach) {
-		if (ret < 0) {
-			_cleanup_berr_ berr_t e = NULL;
-			kill_and_reap(c.st.pid);
-			c.st.status = BERTH_STOPPED;
-			delete_locked(c.rootfd, c.dirfd, &c.st, true, &e);
-		}
-		goto out;
-	}
-	wait_forwarding(c.st.pid, &all, status);
-	if (!o->keep) {
-		_cleanup_berr_ berr_t e = NULL;
-
-		c.st.status = BERTH_STOPPED;
-		if (delete_locked(c.rootfd, c.dirfd, &c.st, false, &e) < 0)
-			berth_log_warn("delete %s: %s", o->id, e->msg);
-	}
-out:
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	created_clear(&c);
+	ret = container_open(rt, id, &c, err);
+	if (ret == 0)
+		ret = container_load_spec(c.dirfd, &c.spec, err);
+	if (ret == 0)
+		ret = container_start(c.dirfd, &c.st, c.spec, err);
+	container_clear(&c);
 	return ret;
 }

@@ -26,6 +26,35 @@ struct init_ctx {
 	bool no_new_keyring;
 };
 
+/* A container as the runtime side handles it. */
+struct container {
+	struct spec *spec;          /* NULL until loaded */
+	char *config_text;
+	size_t config_len;
+	struct berth_state st;
+	int rootfd;                 /* state root */
+	int dirfd;                  /* state dir, flock()ed by container_open */
+};
+
+void container_clear(struct container *c);
+/* container.c */
+int container_create(const struct berth_runtime *rt, const struct berth_create_opts *o,
+		     int console_fd, struct container *c, berr_t *err);
+int container_open(const struct berth_runtime *rt, const char *id, struct container *c,
+		   berr_t *err);
+int container_load_spec(int dirfd, struct spec **s, berr_t *err);
+int container_start(int dirfd, struct berth_state *st, const struct spec *s, berr_t *err);
+char *container_hook_state(const struct berth_state *st, const char *status);
+/* poststart/poststop: a failing hook is a warning (runtime-spec) */
+void container_hooks_warn(const struct spec *s, enum spec_hook_kind k, const struct berth_state *st,
+			  const char *status);
+void container_kill_and_reap(pid_t pid);
+/* kill.c */
+int container_signal(const struct berth_state *st, int sig, bool all, berr_t *err);
+int container_force_stop(const struct berth_state *st, berr_t *err);
+/* delete.c */
+int container_delete(struct container *c, bool force, berr_t *err);
+
 /* container-init.c: runs in the child, never returns. */
 _Noreturn void container_init(const struct init_ctx *c);
 
