@@ -313,13 +313,13 @@ fail_early:
 int berth_create(const struct berth_runtime *rt, const struct berth_create_opts *o, berr_t *err)
 {
 	struct container c = { .rootfd = -1, .dirfd = -1 };
-	int ret = do_create(rt, o, true, &c, err);
+	int ret = container_create(rt, o, -1, &c, err);
 
-	created_clear(&c);
+	container_clear(&c);
 	return ret;
 }
 
-/* --- start ------------------------------------------------------------- */
+/* start: hand over to the waiting init; EOF on the socket means it exec'd. */
 
 int container_load_spec(int dirfd, struct spec **s, berr_t *err)
 {

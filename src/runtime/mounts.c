@@ -1,1 +1,456 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One entry of "mounts", made below the rootfs without ever resolving a path
+ * outside it (see mounts.h).
+ *
+ * Bind mounts are open_tree(OPEN_TREE_CLONE) copies attached with
+ * move_mount(): the tree fd then names the new mount itself, which is what
+ * the follow-up remount, mount_setattr() and propagation change need.  Other
+ * filesystems go through mount(2) onto "/proc/self/fd/N" so that the
+ * options string reaches the filesystem exactly as written; the new mount is
+ * then re-resolved to get a handle on it, because the fd used as the target
+ * still names the directory underneath.
+ */
+#include "mounts.h"
+#include "../util/cleanup.h"
+#include "../util/fs.h"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+
+#define MS_PROPAGATION (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
+#define MS_ATIME (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
+/* Flags of the mount rather than of the superblock: what a bind remount changes. */
+#define MS_PER_MOUNT (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOSYMFOLLOW | MS_ATIME)
+/* Flags the kernel locks on mounts inherited by a less privileged user namespace. */
+#define MS_LOCKABLE (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_ATIME)
+
+void procfd_path(char buf[static PROCFD_LEN], int fd)
+{
+	snprintf(buf, PROCFD_LEN, "/proc/self/fd/%d", fd);
+}
+
+bool in_user_namespace(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside, outside, count;
+
+	/* The initial namespace maps all 2^32-1 ids onto themselves. */
+	if (!f || fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3)
+		return false;
+	return !(inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
+bool path_is(const char *path, const char *want)
+{
+	for (;;) {
+		size_t a, b;
+
+		/* skip separators and "." components on both sides */
+		while (*path == '/' || (path[0] == '.' && (path[1] == '/' || !path[1])))
+			path++;
+		while (*want == '/' || (want[0] == '.' && (want[1] == '/' || !want[1])))
+			want++;
+		if (!*path || !*want)
+			return !*path && !*want;
+		a = strcspn(path, "/");
+		b = strcspn(want, "/");
+		if (a != b || memcmp(path, want, a))
+			return false;
+		path += a;
+		want += b;
+	}
+}
+
+/* Resolve prefix (a directory below root_fd) whose last component is name in
+ * parent_fd; create it if missing.  mkdirat() never follows a symlink, and the
+ * result is resolved again in the root, so a dangling link fails here. */
+static int step_into_dir(int root_fd, int parent_fd, const char *prefix, const char *name,
+			 berr_t *err)
+{
+	int fd = openat_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
+
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdirat(parent_fd, name, 0755) < 0 && errno != EEXIST)
+			return berr_errno(err, "mkdir %s", prefix);
+		fd = openat_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
+	}
+	if (fd < 0)
+		return berr_errno(err, "open %s", prefix);
+	return fd;
+}
+
+/* mkdir -p of path below root_fd; returns an O_PATH fd of the directory. */
+static int mkdir_in_root(int root_fd, char *path, berr_t *err)
+{
+	_cleanup_close_ int dir = -1;
+	char *p = path;
+
+	dir = openat_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+	if (dir >= 0)
+		return steal_fd(dir);
+	if (errno != ENOENT)
+		return berr_errno(err, "open %s", path);
+	dir = openat_in_root(root_fd, "/", O_PATH | O_DIRECTORY, 0);
+	if (dir < 0)
+		return berr_errno(err, "open rootfs");
+	while (*p) {
+		char *name, saved;
+		int next;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		name = p;
+		p += strcspn(p, "/");
+		saved = *p;
+		*p = '\0';
+		next = step_into_dir(root_fd, dir, path, name, err);
+		*p = saved;
+		if (next < 0)
+			return next;
+		closep(&dir);
+		dir = next;
+	}
+	return steal_fd(dir);
+}
+
+int mkparent_in_root(int root_fd, const char *path, char name[static NAME_MAX + 1], berr_t *err)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	char *slash;
+	const char *base;
+
+	if (len >= sizeof(buf))
+		return berr_set(err, ENAMETOOLONG, "%s", path);
+	memcpy(buf, path, len + 1);
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = '\0';
+	slash = strrchr(buf, '/');
+	base = slash ? slash + 1 : buf;
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || strlen(base) > NAME_MAX)
+		return berr_set(err, EINVAL, "%s: no file name", path);
+	strcpy(name, base);
+	if (!slash)
+		strcpy(buf, ".");
+	else if (slash == buf)
+		strcpy(buf, "/");
+	else
+		*slash = '\0';
+	return mkdir_in_root(root_fd, buf, err);
+}
+
+int mkpath_in_root(int root_fd, const char *path, bool is_dir, berr_t *err)
+{
+	_cleanup_close_ int dir = -1;
+	char name[NAME_MAX + 1];
+	int fd, ret;
+
+	fd = openat_in_root(root_fd, path, O_PATH, 0);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		return berr_errno(err, "open %s", path);
+	dir = mkparent_in_root(root_fd, path, name, err);
+	if (dir < 0)
+		return dir;
+	/* Neither call follows a symlink in name; EEXIST on a dangling one
+	 * makes the lookup below fail instead of creating its target. */
+	if (is_dir)
+		ret = mkdirat(dir, name, 0755);
+	else
+		ret = mknodat(dir, name, S_IFREG | 0644, 0);
+	if (ret < 0 && errno != EEXIST)
+		return berr_errno(err, "create %s", path);
+	fd = openat_in_root(root_fd, path, O_PATH, 0);
+	if (fd < 0)
+		return berr_errno(err, "open %s", path);
+	return fd;
+}
+
+int clone_tree(int dfd, const char *path, bool recursive)
+{
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+
+	if (recursive)
+		flags |= AT_RECURSIVE;
+	if (!*path)
+		flags |= AT_EMPTY_PATH;
+	return open_tree(dfd, path, flags);
+}
+
+int attach_tree(int tree_fd, int target_fd)
+{
+	return move_mount(tree_fd, "", target_fd, "",
+			  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+int setattr_tree(int fd, uint64_t attr_set, uint64_t attr_clr, bool recursive)
+{
+	struct mount_attr attr = { .attr_set = attr_set, .attr_clr = attr_clr };
+
+	/* The atime modes are one field: setting one needs the field cleared. */
+	if (attr_set & MOUNT_ATTR__ATIME)
+		attr.attr_clr |= MOUNT_ATTR__ATIME;
+	return mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+			     sizeof(attr));
+}
+
+static const struct {
+	unsigned long flag;
+	const char *name;
+} propagation_types[] = {
+	/* in this order, so that "slave" then "shared" makes a shared slave */
+	{ MS_PRIVATE, "private" },
+	{ MS_SLAVE, "slave" },
+	{ MS_SHARED, "shared" },
+	{ MS_UNBINDABLE, "unbindable" },
+};
+
+int set_propagation(const char *path, unsigned long propagation, berr_t *err)
+{
+	unsigned long rec = propagation & MS_REC;
+
+	for (size_t i = 0; i < ARRAY_SIZE(propagation_types); i++) {
+		if (!(propagation & propagation_types[i].flag))
+			continue;
+		/* mount(2) takes one propagation type per call */
+		if (mount(NULL, path, NULL, propagation_types[i].flag | rec, NULL) < 0)
+			return berr_errno(err, "make %s%s", rec ? "r" : "",
+					  propagation_types[i].name);
+	}
+	return 0;
+}
+
+static unsigned long statfs_to_ms(unsigned long st)
+{
+	static const struct {
+		unsigned long st, ms;
+	} map[] = {
+		{ ST_RDONLY, MS_RDONLY },     { ST_NOSUID, MS_NOSUID },
+		{ ST_NODEV, MS_NODEV },       { ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME },   { ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME },
+	};
+	unsigned long ms = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (st & map[i].st)
+			ms |= map[i].ms;
+	return ms;
+}
+
+static uint64_t ms_to_attr(unsigned long ms)
+{
+	uint64_t attr = 0;
+
+	if (ms & MS_RDONLY)
+		attr |= MOUNT_ATTR_RDONLY;
+	if (ms & MS_NOSUID)
+		attr |= MOUNT_ATTR_NOSUID;
+	if (ms & MS_NODEV)
+		attr |= MOUNT_ATTR_NODEV;
+	if (ms & MS_NOEXEC)
+		attr |= MOUNT_ATTR_NOEXEC;
+	return attr;
+}
+
+/*
+ * A bind mount starts with the flags of its source; ro, nosuid and the like
+ * only apply through a remount of the new mount.  Like mount(8) and runc,
+ * set exactly the requested flags.  If that fails with EPERM, the source's
+ * flags are locked (it came from a more privileged user namespace): retry
+ * keeping them, unless the config explicitly asked to clear one of them.
+ */
+static int remount_bind(int fd, const struct spec_mount *m, berr_t *err)
+{
+	unsigned long flags = m->flags & MS_PER_MOUNT;
+	unsigned long locked;
+	char path[PROCFD_LEN];
+	struct statfs st;
+
+	if (!flags && !m->clear_flags)
+		return 0;
+	procfd_path(path, fd);
+	if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | flags, NULL) == 0)
+		return 0;
+	if (errno != EPERM)
+		return berr_errno(err, "remount");
+	if (fstatfs(fd, &st) < 0)
+		return berr_errno(err, "statfs");
+	locked = statfs_to_ms(st.f_flags) & MS_LOCKABLE;
+	if (locked & m->clear_flags)
+		return berr_set(err, EPERM, "remount: cannot clear flags locked on the source");
+	if (flags & MS_ATIME)
+		locked &= ~MS_ATIME;
+	if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | flags | locked, NULL) < 0)
+		return berr_errno(err, "remount");
+	return 0;
+}
+
+static int open_target(int root_fd, const struct spec_mount *m, bool is_dir, berr_t *err)
+{
+	int fd = mkpath_in_root(root_fd, m->destination, is_dir, err);
+
+	return fd < 0 ? berr_prefix(err, "resolve destination") : fd;
+}
+
+static int mount_bind(int root_fd, const struct spec_mount *m, berr_t *err)
+{
+	_cleanup_close_ int tree = -1, target = -1;
+	struct stat st;
+
+	if (!m->source)
+		return berr_fail(err, "bind mount without a source");
+	/* The source is a host path: resolved normally, in the host's view. */
+	tree = clone_tree(AT_FDCWD, m->source, m->flags & MS_REC);
+	if (tree < 0)
+		return berr_errno(err, "bind %s", m->source);
+	if (fstat(tree, &st) < 0)
+		return berr_errno(err, "stat %s", m->source);
+	target = open_target(root_fd, m, S_ISDIR(st.st_mode), err);
+	if (target < 0)
+		return target;
+	if (attach_tree(tree, target) < 0)
+		return berr_errno(err, "bind %s", m->source);
+	if (remount_bind(tree, m, err) < 0)
+		return -1;
+	return steal_fd(tree);
+}
+
+/* The fd mounted on still names the directory underneath: resolve the
+ * destination again to reach the new mount, and check that it is one. */
+static int reopen_mount(int root_fd, int under_fd, const struct spec_mount *m, berr_t *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct statx under, top;
+
+	fd = openat_in_root(root_fd, m->destination, O_PATH, 0);
+	if (fd < 0)
+		return berr_errno(err, "open the new mount");
+	if (statx(under_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &under) < 0 ||
+	    statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &top) < 0)
+		return berr_errno(err, "statx");
+	/* "remount" in the options changes the mount already there */
+	if (m->flags & MS_REMOUNT)
+		return steal_fd(fd);
+	if (top.stx_mnt_id == under.stx_mnt_id || !(top.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return berr_set(err, EXDEV, "destination changed while mounting");
+	return steal_fd(fd);
+}
+
+static int mount_fs(int root_fd, const struct spec_mount *m, const char *type, berr_t *err)
+{
+	_cleanup_close_ int target = -1;
+	unsigned long flags = m->flags & ~(MS_PROPAGATION | MS_BIND | MS_REC);
+	char path[PROCFD_LEN];
+
+	target = open_target(root_fd, m, true, err);
+	if (target < 0)
+		return target;
+	procfd_path(path, target);
+	if (mount(m->source ? m->source : type, path, type, flags, m->data) < 0)
+		return berr_errno(err, "mount %s", type);
+	return reopen_mount(root_fd, target, m, err);
+}
+
+/*
+ * For filesystems this namespace may not mount itself: a recursive copy of
+ * the host's tree, with the entry's ro/nosuid/nodev/noexec (plus extra)
+ * applied to every mount in it before it becomes visible.
+ */
+static int bind_host_tree(int root_fd, const struct spec_mount *m, const char *host_path,
+			  uint64_t extra, berr_t *err)
+{
+	_cleanup_close_ int tree = -1, target = -1;
+
+	tree = clone_tree(AT_FDCWD, host_path, true);
+	if (tree < 0)
+		return berr_errno(err, "bind %s", host_path);
+	if (setattr_tree(tree, ms_to_attr(m->flags) | extra, 0, true) < 0)
+		return berr_errno(err, "set attributes of %s", host_path);
+	target = open_target(root_fd, m, true, err);
+	if (target < 0)
+		return target;
+	if (attach_tree(tree, target) < 0)
+		return berr_errno(err, "bind %s", host_path);
+	return steal_fd(tree);
+}
+
+static int mount_sysfs(int root_fd, const struct spec_mount *m, berr_t *err)
+{
+	int fd = mount_fs(root_fd, m, "sysfs", err);
+
+	if (fd >= 0 || berr_code(*err) != EPERM)
+		return fd;
+	berr_free(err);
+	/* sysfs belongs to the network namespace: a user namespace without a
+	 * network namespace of its own may not mount it.  Bind the host's,
+	 * as runc does. */
+	return bind_host_tree(root_fd, m, "/sys", 0, err);
+}
+
+static bool host_is_cgroup2(void)
+{
+	struct statfs st;
+
+	return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+static int mount_cgroup(int root_fd, const struct spec_mount *m, berr_t *err)
+{
+	const char *type = m->type;
+	int fd, e;
+
+	/* "cgroup" on a cgroup2-only host means the unified hierarchy (runc). */
+	if (!strcmp(type, "cgroup") && host_is_cgroup2())
+		type = "cgroup2";
+	fd = mount_fs(root_fd, m, type, err);
+	if (fd >= 0)
+		return fd;
+	e = berr_code(*err);
+	if (e != EPERM && e != EBUSY && e != ENOENT && e != ENODEV)
+		return fd;
+	berr_free(err);
+	/*
+	 * Kept simple on purpose: rather than mounting v1 controllers one by
+	 * one, show the host's hierarchy read-only.  EPERM: cgroup2 in a user
+	 * namespace without its own cgroup namespace, or v1 in any user
+	 * namespace; EBUSY: v1 controllers already bound elsewhere on the
+	 * host; ENOENT/ENODEV: no such hierarchy or filesystem type.
+	 */
+	return bind_host_tree(root_fd, m, "/sys/fs/cgroup", MOUNT_ATTR_RDONLY, err);
+}
+
+int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err)
+{
+	_cleanup_close_ int fd = -1;
+	char path[PROCFD_LEN];
+
+	if (m->bind)
+		fd = mount_bind(root_fd, m, err);
+	else if (!m->type)
+		return berr_fail(err, "no filesystem type");
+	else if (!strcmp(m->type, "sysfs"))
+		fd = mount_sysfs(root_fd, m, err);
+	else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
+		fd = mount_cgroup(root_fd, m, err);
+	else
+		fd = mount_fs(root_fd, m, m->type, err);
+	if (fd < 0)
+		return fd;
+	if ((m->attr_set || m->attr_clr) && setattr_tree(fd, m->attr_set, m->attr_clr, true) < 0)
+		return berr_errno(err, "set recursive attributes");
+	if (!m->propagation)
+		return 0;
+	procfd_path(path, fd);
+	return set_propagation(path, m->propagation, err);
+}
