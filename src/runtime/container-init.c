@@ -110,6 +110,9 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 		return -1;
 	if (init_keyring(c, err) < 0)
 		return -1;
+	/* relative mount sources are relative to the bundle, as with runc */
+	if (chdir(c->bundle) < 0)
+		return berr_errno(err, "chdir %s", c->bundle);
 	if (rootfs_prepare(s, c->rootfs, err) < 0)
 		return -1;
 	if (init_uts(s, err) < 0)

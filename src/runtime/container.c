@@ -254,7 +254,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	}
 
 	ictx = (struct init_ctx){
-		.spec = c->spec, .id = o->id, .rootfs = c->st.rootfs, .sync_fd = sp[1],
+		.spec = c->spec, .id = o->id, .rootfs = c->st.rootfs, .bundle = c->st.bundle, .sync_fd = sp[1],
 		.start_fd = start_fd, .console_fd = console_fd, .preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
 	};
@@ -274,6 +274,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		berr_fail(err, "container init exited during setup");
 		goto fail;
 	}
+	c->st.status = BERTH_CREATING;
 	if (state_save(c->dirfd, &c->st, err) < 0)
 		goto fail;
 
@@ -283,6 +284,9 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 			goto fail;
 	}
 	if (drive_init(sp[0], c, err) < 0)
+		goto fail;
+	c->st.status = BERTH_CREATED;
+	if (state_save(c->dirfd, &c->st, err) < 0)
 		goto fail;
 	if (write_file_at(c->dirfd, CONFIG_FILE, c->config_text, c->config_len, 0600, err) < 0)
 		goto fail;

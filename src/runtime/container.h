@@ -18,6 +18,7 @@ struct init_ctx {
 	const struct spec *spec;
 	const char *id;
 	const char *rootfs;         /* absolute host path */
+	const char *bundle;         /* absolute; relative mount sources resolve here */
 	int sync_fd;                /* SEQPACKET to the runtime */
 	int start_fd;               /* listening socket: `start` connects here */
 	int console_fd;             /* connected --console-socket, or -1 */

@@ -68,6 +68,19 @@ bool path_is(const char *path, const char *want)
 	}
 }
 
+/* Report a failed lookup of path, whose last component is name in dir_fd;
+ * ENOENT right after creating name means name is a dangling symlink. */
+static int open_failed(int dir_fd, const char *name, const char *path, berr_t *err)
+{
+	int saved = errno;
+	struct stat st;
+
+	if (saved == ENOENT && fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return berr_set(err, ENOENT, "%s: dangling symlink", path);
+	return berr_set(err, saved, "open %s", path);
+}
+
 /* Resolve prefix (a directory below root_fd) whose last component is name in
  * parent_fd; create it if missing.  mkdirat() never follows a symlink, and the
  * result is resolved again in the root, so a dangling link fails here. */
@@ -81,9 +94,7 @@ static int step_into_dir(int root_fd, int parent_fd, const char *prefix, const c
 			return berr_errno(err, "mkdir %s", prefix);
 		fd = openat_in_root(root_fd, prefix, O_PATH | O_DIRECTORY, 0);
 	}
-	if (fd < 0)
-		return berr_errno(err, "open %s", prefix);
-	return fd;
+	return fd >= 0 ? fd : open_failed(parent_fd, name, prefix, err);
 }
 
 /* mkdir -p of path below root_fd; returns an O_PATH fd of the directory. */
@@ -171,9 +182,7 @@ int mkpath_in_root(int root_fd, const char *path, bool is_dir, berr_t *err)
 	if (ret < 0 && errno != EEXIST)
 		return berr_errno(err, "create %s", path);
 	fd = openat_in_root(root_fd, path, O_PATH, 0);
-	if (fd < 0)
-		return berr_errno(err, "open %s", path);
-	return fd;
+	return fd >= 0 ? fd : open_failed(dir, name, path, err);
 }
 
 int clone_tree(int dfd, const char *path, bool recursive)
@@ -292,7 +301,7 @@ static int remount_bind(int fd, const struct spec_mount *m, berr_t *err)
 	if (flags & MS_ATIME)
 		locked &= ~MS_ATIME;
 	if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | flags | locked, NULL) < 0)
-		return berr_errno(err, "remount");
+		return berr_errno(err, "remount keeping the flags locked on the source");
 	return 0;
 }
 
@@ -312,6 +321,9 @@ static int mount_bind(int root_fd, const struct spec_mount *m, berr_t *err)
 		return berr_fail(err, "bind mount without a source");
 	/* The source is a host path: resolved normally, in the host's view. */
 	tree = clone_tree(AT_FDCWD, m->source, m->flags & MS_REC);
+	if (tree < 0 && errno == EINVAL && !(m->flags & MS_REC))
+		return berr_set(err, EINVAL, "bind %s (submounts locked by a user namespace need rbind)",
+				m->source);
 	if (tree < 0)
 		return berr_errno(err, "bind %s", m->source);
 	if (fstat(tree, &st) < 0)
@@ -347,19 +359,26 @@ static int reopen_mount(int root_fd, int under_fd, const struct spec_mount *m, b
 	return steal_fd(fd);
 }
 
-static int mount_fs(int root_fd, const struct spec_mount *m, const char *type, berr_t *err)
+/* mount(2) of a filesystem onto target, an fd resolved below root_fd. */
+static int mount_fs_at(int root_fd, int target, const struct spec_mount *m, const char *type,
+		       berr_t *err)
 {
-	_cleanup_close_ int target = -1;
 	unsigned long flags = m->flags & ~(MS_PROPAGATION | MS_BIND | MS_REC);
 	char path[PROCFD_LEN];
 
-	target = open_target(root_fd, m, true, err);
-	if (target < 0)
-		return target;
 	procfd_path(path, target);
 	if (mount(m->source ? m->source : type, path, type, flags, m->data) < 0)
 		return berr_errno(err, "mount %s", type);
 	return reopen_mount(root_fd, target, m, err);
+}
+
+static int mount_fs(int root_fd, const struct spec_mount *m, berr_t *err)
+{
+	_cleanup_close_ int target = open_target(root_fd, m, true, err);
+
+	if (target < 0)
+		return target;
+	return mount_fs_at(root_fd, target, m, m->type, err);
 }
 
 /*
@@ -367,19 +386,15 @@ static int mount_fs(int root_fd, const struct spec_mount *m, const char *type, b
  * the host's tree, with the entry's ro/nosuid/nodev/noexec (plus extra)
  * applied to every mount in it before it becomes visible.
  */
-static int bind_host_tree(int root_fd, const struct spec_mount *m, const char *host_path,
+static int bind_host_tree(int target, const struct spec_mount *m, const char *host_path,
 			  uint64_t extra, berr_t *err)
 {
-	_cleanup_close_ int tree = -1, target = -1;
+	_cleanup_close_ int tree = clone_tree(AT_FDCWD, host_path, true);
 
-	tree = clone_tree(AT_FDCWD, host_path, true);
 	if (tree < 0)
 		return berr_errno(err, "bind %s", host_path);
 	if (setattr_tree(tree, ms_to_attr(m->flags) | extra, 0, true) < 0)
 		return berr_errno(err, "set attributes of %s", host_path);
-	target = open_target(root_fd, m, true, err);
-	if (target < 0)
-		return target;
 	if (attach_tree(tree, target) < 0)
 		return berr_errno(err, "bind %s", host_path);
 	return steal_fd(tree);
@@ -387,15 +402,19 @@ static int bind_host_tree(int root_fd, const struct spec_mount *m, const char *h
 
 static int mount_sysfs(int root_fd, const struct spec_mount *m, berr_t *err)
 {
-	int fd = mount_fs(root_fd, m, "sysfs", err);
+	_cleanup_close_ int target = open_target(root_fd, m, true, err);
+	int fd;
 
-	if (fd >= 0 || berr_code(*err) != EPERM)
+	if (target < 0)
+		return target;
+	fd = mount_fs_at(root_fd, target, m, "sysfs", err);
+	if (fd != -EPERM)
 		return fd;
 	berr_free(err);
 	/* sysfs belongs to the network namespace: a user namespace without a
 	 * network namespace of its own may not mount it.  Bind the host's,
 	 * as runc does. */
-	return bind_host_tree(root_fd, m, "/sys", 0, err);
+	return bind_host_tree(target, m, "/sys", 0, err);
 }
 
 static bool host_is_cgroup2(void)
@@ -407,17 +426,17 @@ static bool host_is_cgroup2(void)
 
 static int mount_cgroup(int root_fd, const struct spec_mount *m, berr_t *err)
 {
+	_cleanup_close_ int target = open_target(root_fd, m, true, err);
 	const char *type = m->type;
-	int fd, e;
+	int fd;
 
+	if (target < 0)
+		return target;
 	/* "cgroup" on a cgroup2-only host means the unified hierarchy (runc). */
 	if (!strcmp(type, "cgroup") && host_is_cgroup2())
 		type = "cgroup2";
-	fd = mount_fs(root_fd, m, type, err);
-	if (fd >= 0)
-		return fd;
-	e = berr_code(*err);
-	if (e != EPERM && e != EBUSY && e != ENOENT && e != ENODEV)
+	fd = mount_fs_at(root_fd, target, m, type, err);
+	if (fd != -EPERM && fd != -EBUSY && fd != -ENOENT && fd != -ENODEV)
 		return fd;
 	berr_free(err);
 	/*
@@ -427,7 +446,7 @@ static int mount_cgroup(int root_fd, const struct spec_mount *m, berr_t *err)
 	 * namespace; EBUSY: v1 controllers already bound elsewhere on the
 	 * host; ENOENT/ENODEV: no such hierarchy or filesystem type.
 	 */
-	return bind_host_tree(root_fd, m, "/sys/fs/cgroup", MOUNT_ATTR_RDONLY, err);
+	return bind_host_tree(target, m, "/sys/fs/cgroup", MOUNT_ATTR_RDONLY, err);
 }
 
 int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err)
@@ -444,7 +463,7 @@ int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err)
 	else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
 		fd = mount_cgroup(root_fd, m, err);
 	else
-		fd = mount_fs(root_fd, m, m->type, err);
+		fd = mount_fs(root_fd, m, err);
 	if (fd < 0)
 		return fd;
 	if ((m->attr_set || m->attr_clr) && setattr_tree(fd, m->attr_set, m->attr_clr, true) < 0)

@@ -68,7 +68,7 @@ static int set_rlimits(const struct spec_process *p, berr_t *err)
 		/* RLIM_INFINITY is all ones on Linux, as is the spec's "unlimited" */
 		struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
 
-		if (setrlimit((__rlimit_resource_t)r->resource, &rl) < 0)
+		if (setrlimit(r->resource, &rl) < 0)
 			return berr_errno(err, "setrlimit %s", rlimit_name(r->resource));
 	}
 	return 0;

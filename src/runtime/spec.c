@@ -371,7 +371,7 @@ static bool big_literal(const char *buf, size_t len, size_t i, size_t j, uint64_
 {
 	uint64_t v = 0;
 
-	if ((i > 0 && !is_delim(buf[i - 1])) || (j < len && !is_delim(buf[j])) || buf[i] == '0')
+	if ((i > 0 && !is_delim(buf[i - 1])) || (j < len && !is_delim(buf[j])))
 		return false;
 	if (j - i < 19 || j - i > 20)
 		return false;
@@ -408,6 +408,7 @@ static int wrap_u64_literals(const char *buf, size_t len, char **copy, size_t *c
 		}
 		if (buf[i] == '"')
 			in_str = true;
+		/* a leading 0 would be invalid JSON: leave it to jansson */
 		if (buf[i] < '1' || buf[i] > '9')
 			continue;
 		for (j = i; j < len && buf[j] >= '0' && buf[j] <= '9'; j++)
@@ -640,6 +641,8 @@ static int parse_mount(json_t *o, const char *path, void *elem, void *ctx, berr_
 	r = get_string(o, path, "type", OPT, &m->type, err);
 	if (r < 0)
 		return r;
+	m->source = nonempty(m->source);
+	m->type = nonempty(m->type);
 	if (lookup(o, "uidMappings") || lookup(o, "gidMappings"))
 		return fail(err, path, "id-mapped mounts are not supported");
 	if (m->type && !strcmp(m->type, "bind")) {
@@ -1044,6 +1047,11 @@ static int parse_hook(json_t *o, const char *path, void *elem, void *ctx, berr_t
 	r = get_strv(o, path, "args", OPT, NULL, &h->args, err);
 	if (r < 0)
 		return r;
+	/* An empty argv is never meant; absent args mean argv = {path}. */
+	if (h->args && !h->args[0]) {
+		free(h->args);
+		h->args = NULL;
+	}
 	r = get_strv(o, path, "env", OPT, check_env, &h->env, err);
 	if (r < 0)
 		return r;

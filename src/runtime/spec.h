@@ -28,10 +28,6 @@
 #undef linux
 #endif
 
-/* GNU C modes predefine `linux` as 1, which would turn `struct spec_linux
- * linux` below into a syntax error.  Code uses __linux__ instead. */
-#undef linux
-
 enum spec_ns {
 	SPEC_NS_PID,
 	SPEC_NS_NET,

@@ -159,6 +159,9 @@ int state_save(int dirfd, const struct berth_state *st, berr_t *err)
 		      "own_pidns", st->own_pidns);
 	if (!o)
 		return berr_set(err, ENOMEM, "save state");
+	/* hooks may ask for our state while create is still under way */
+	if (st->status == BERTH_CREATING)
+		json_object_set_new(o, "creating", json_true());
 	if (st->annotations_json) {
 		json_t *a = json_loads(st->annotations_json, 0, NULL);
 		if (a)
@@ -177,13 +180,15 @@ static char *dup_field(json_t *o, const char *k)
 	return strdup(v ? v : "");
 }
 
-static enum berth_status derive_status(int dirfd, const struct berth_state *st)
+static enum berth_status derive_status(int dirfd, const struct berth_state *st, bool creating)
 {
 	unsigned long long t;
 	struct stat sb;
 
 	if (st->pid <= 0 || proc_start_time(st->pid, &t) < 0 || t != st->pid_start)
 		return BERTH_STOPPED;
+	if (creating)
+		return BERTH_CREATING;
 	if (fstatat(dirfd, START_SOCK, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		return BERTH_CREATED;
 	return BERTH_RUNNING;
@@ -224,8 +229,8 @@ int state_load(int dirfd, const char *id, struct berth_state *st, berr_t *err)
 	a = json_object_get(o, "annotations");
 	if (json_is_object(a))
 		st->annotations_json = json_dumps(a, JSON_COMPACT);
+	st->status = derive_status(dirfd, st, json_is_true(json_object_get(o, "creating")));
 	json_decref(o);
-	st->status = derive_status(dirfd, st);
 	return 0;
 }
 
