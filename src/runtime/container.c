@@ -123,8 +123,10 @@ static int start_socket_listen(int dirfd, berr_t *err)
 
 char *container_hook_state(const struct berth_state *st, const char *status)
 {
+	/* a stopped container has no process: pid 0, as `state` shows it */
+	pid_t pid = strcmp(status, "stopped") ? st->pid : 0;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s}", "ociVersion", BERTH_OCI_VERSION, "id",
-			      st->id, "status", status, "pid", st->pid, "bundle", st->bundle);
+			      st->id, "status", status, "pid", pid, "bundle", st->bundle);
 	char *text;
 
 	if (!o)
@@ -151,7 +153,8 @@ static int write_pid_file(const char *path, pid_t pid, berr_t *err)
 static int run_runtime_hooks(int sync_fd, const struct spec *s, const struct berth_state *st,
 			     berr_t *err)
 {
-	_cleanup_free_ char *state = container_hook_state(st, "creating");
+	/* runtime-tools checks "created" here, though create has not returned yet */
+	_cleanup_free_ char *state = container_hook_state(st, "created");
 
 	if (!state)
 		return berr_set(err, ENOMEM, "hooks");
@@ -304,6 +307,9 @@ fail:
 	if (sp[1] >= 0)
 		close(sp[1]);
 	container_kill_and_reap(pid);
+	/* the spec: a failed create still ends with the poststop hooks */
+	if (pid > 0 && c->st.id)
+		container_hooks_warn(c->spec, SPEC_HOOK_POSTSTOP, &c->st, "stopped");
 	{
 		_cleanup_berr_ berr_t e2 = NULL;
 		remove_tree_at(c->rootfd, o->id, &e2);
@@ -336,17 +342,15 @@ int container_load_spec(int dirfd, struct spec **s, berr_t *err)
 }
 
 void container_hooks_warn(const struct spec *s, enum spec_hook_kind k, const struct berth_state *st,
-			   const char *status)
+			  const char *status)
 {
-	_cleanup_berr_ berr_t e = NULL;
 	_cleanup_free_ char *state = NULL;
 
 	if (!s || !s->hooks[k].n)
 		return;
 	state = container_hook_state(st, status);
-	/* the spec: a failing poststart/poststop hook is a warning, nothing more */
-	if (state && hooks_run(s, k, state, &e) < 0)
-		berth_log_warn("%s", e->msg);
+	if (state)
+		hooks_run_warn(s, k, state);
 }
 
 int container_start(int dirfd, struct berth_state *st, const struct spec *s, berr_t *err)

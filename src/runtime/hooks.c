@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "hooks.h"
+#include "berth-runtime.h"
 #include "../util/cleanup.h"
 
 #include <fcntl.h>
@@ -249,4 +250,17 @@ int hooks_run(const struct spec *s, enum spec_hook_kind kind, const char *state_
 			return berr_prefix(err, "%s hook %zu (%s)", spec_hook_name(kind), i,
 					   hs->v[i].path);
 	return 0;
+}
+
+void hooks_run_warn(const struct spec *s, enum spec_hook_kind kind, const char *state_json)
+{
+	const struct spec_hooks *hs = &s->hooks[kind];
+
+	for (size_t i = 0; i < hs->n; i++) {
+		_cleanup_berr_ berr_t e = NULL;
+
+		if (hook_run(&hs->v[i], state_json, &e) < 0)
+			berth_log_warn("%s hook %zu (%s): %s", spec_hook_name(kind), i, hs->v[i].path,
+				       e->msg);
+	}
 }

@@ -13,4 +13,8 @@
  */
 int hooks_run(const struct spec *s, enum spec_hook_kind kind, const char *state_json, berr_t *err);
 
+/* poststart, poststop: the spec makes a failing hook a warning, and the
+ * remaining hooks still run. */
+void hooks_run_warn(const struct spec *s, enum spec_hook_kind kind, const char *state_json);
+
 #endif

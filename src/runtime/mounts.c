@@ -159,17 +159,105 @@ int mkparent_in_root(int root_fd, const char *path, char name[static NAME_MAX + 
 	return mkdir_in_root(root_fd, buf, err);
 }
 
+/*
+ * Rewrite path so that no existing component is a symlink, interpreting every
+ * link target inside the root (an absolute target restarts at the rootfs,
+ * ".." stops at it).  A dangling link then names a path to create inside the
+ * rootfs, as runc's securejoin does, instead of failing.  The result is still
+ * opened with RESOLVE_IN_ROOT, so a link swapped in later cannot escape.
+ */
+static int canonicalize_in_root(int root_fd, const char *path, char *out, size_t outlen,
+				berr_t *err)
+{
+	char todo[PATH_MAX], target[PATH_MAX];
+	size_t olen = 0;
+	int links = 0;
+
+	if (snprintf(todo, sizeof(todo), "%s", path) >= (int)sizeof(todo))
+		return berr_set(err, ENAMETOOLONG, "%s", path);
+	out[0] = '\0';
+	for (char *p = todo; *p;) {
+		_cleanup_close_ int dir = -1;
+		struct stat st;
+		char *name;
+		size_t n;
+		ssize_t tl;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		name = p;
+		n = strcspn(p, "/");
+		p += n;
+		if (*p)
+			*p++ = '\0';
+		if (!strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			while (olen > 0 && out[olen - 1] != '/')
+				olen--;
+			if (olen > 0)
+				olen--;
+			out[olen] = '\0';
+			continue;
+		}
+		dir = openat_in_root(root_fd, olen ? out : "/", O_PATH | O_DIRECTORY, 0);
+		if (dir < 0)
+			return berr_errno(err, "open %s", olen ? out : "/");
+		if (olen + 1 + n + 1 > outlen)
+			return berr_set(err, ENAMETOOLONG, "%s", path);
+		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			/* nothing below a missing component exists: the rest goes as is */
+			if (snprintf(out + olen, outlen - olen, "/%s%s%s", name, *p ? "/" : "", p) >=
+			    (int)(outlen - olen))
+				return berr_set(err, ENAMETOOLONG, "%s", path);
+			return 0;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			out[olen++] = '/';
+			memcpy(out + olen, name, n + 1);
+			olen += n;
+			continue;
+		}
+		if (++links > 40)
+			return berr_set(err, ELOOP, "%s", path);
+		tl = readlinkat(dir, name, target, sizeof(target) - 1);
+		if (tl < 0)
+			return berr_errno(err, "readlink %s/%s", out, name);
+		target[tl] = '\0';
+		/* what is left of todo goes after the link's target */
+		if ((size_t)tl + 1 + strlen(p) + 1 > sizeof(todo))
+			return berr_set(err, ENAMETOOLONG, "%s", path);
+		memmove(todo + tl + 1, p, strlen(p) + 1);
+		memcpy(todo, target, (size_t)tl);
+		todo[tl] = '/';
+		p = todo;
+		if (target[0] == '/')
+			olen = 0;
+		out[olen] = '\0';
+	}
+	if (olen == 0)
+		snprintf(out, outlen, "/");
+	return 0;
+}
+
 int mkpath_in_root(int root_fd, const char *path, bool is_dir, berr_t *err)
 {
 	_cleanup_close_ int dir = -1;
 	char name[NAME_MAX + 1];
 	int fd, ret;
 
+	char canon[PATH_MAX];
+
 	fd = openat_in_root(root_fd, path, O_PATH, 0);
 	if (fd >= 0)
 		return fd;
 	if (errno != ENOENT)
 		return berr_errno(err, "open %s", path);
+	if (canonicalize_in_root(root_fd, path, canon, sizeof(canon), err) < 0)
+		return -1;
+	path = canon;
 	dir = mkparent_in_root(root_fd, path, name, err);
 	if (dir < 0)
 		return dir;
