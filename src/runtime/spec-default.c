@@ -55,7 +55,7 @@ static const char default_spec[] =
  * (it could not be configured), /sys bind-mounted, as runc does. */
 static void make_rootless(json_t *o)
 {
-	json_t *linux = json_object_get(o, "linux");
+	json_t *lx = json_object_get(o, "linux");
 	json_t *ns = json_array(), *mounts = json_object_get(o, "mounts");
 	size_t i;
 	json_t *m;
@@ -66,14 +66,14 @@ static void make_rootless(json_t *o)
 	json_array_append_new(ns, json_pack("{s:s}", "type", "mount"));
 	json_array_append_new(ns, json_pack("{s:s}", "type", "cgroup"));
 	json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
-	json_object_set_new(linux, "namespaces", ns);
-	json_object_set_new(linux, "uidMappings",
+	json_object_set_new(lx, "namespaces", ns);
+	json_object_set_new(lx, "uidMappings",
 			    json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
 				      (json_int_t)getuid(), "size", 1));
-	json_object_set_new(linux, "gidMappings",
+	json_object_set_new(lx, "gidMappings",
 			    json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
 				      (json_int_t)getgid(), "size", 1));
-	json_object_del(linux, "resources");
+	json_object_del(lx, "resources");
 	json_array_foreach(mounts, i, m) {
 		const char *dst = json_string_value(json_object_get(m, "destination"));
 

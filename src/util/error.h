@@ -27,7 +27,8 @@ typedef struct berr *berr_t;
  * (or -errnum when errnum != 0) so callers can `return berr_set(...)`. */
 int berr_set(berr_t *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int berr_vset(berr_t *err, int errnum, const char *fmt, va_list ap);
+int berr_vset(berr_t *err, int errnum, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* berr_set() with the current errno. */
 #define berr_errno(err, ...) berr_set((err), errno, __VA_ARGS__)
