@@ -220,6 +220,9 @@ int spec_parse(const char *buf, size_t len, struct spec **out, berr_t *err);
 /* Read and parse a file (size-limited). */
 int spec_load(const char *path, struct spec **out, berr_t *err);
 void spec_free(struct spec *s);
+/* A standalone "process" object (exec --process FILE), checked as in
+ * config.json; only (*out)->process and (*out)->json are set. */
+int spec_parse_process(const char *buf, size_t len, struct spec **out, berr_t *err);
 
 static inline void spec_freep(struct spec **s)
 {
