@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "../util/error.h"
 
@@ -70,6 +71,31 @@ int berth_create(const struct berth_runtime *rt, const struct berth_create_opts 
 int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o, int *status,
 	      berr_t *err);
 int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err);
+
+struct berth_exec_opts {
+	const char *id;
+	const char *process_path;   /* --process FILE: a runtime-spec "process" */
+	char **args;                /* otherwise: the command (NULL-terminated) */
+	char **env;                 /* -e K=V, on top of the container's env */
+	const char *cwd;
+	bool has_user;              /* -u UID[:GID] */
+	uint32_t uid;
+	uint32_t gid;
+	char **caps;                /* --cap NAME, added (within the container's bounding set) */
+	bool no_new_privs;
+	bool tty;                   /* -t */
+	const char *console_socket;
+	bool detach;
+	const char *pid_file;
+	unsigned int preserve_fds;
+	const char *apparmor;
+	const char *process_label;
+};
+
+/* Run a process in a running container's namespaces, cgroup and confinement.
+ * Foreground: *status is its exit status (128+N when killed by signal N). */
+int berth_exec(const struct berth_runtime *rt, const struct berth_exec_opts *o, int *status,
+	       berr_t *err);
 int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all, berr_t *err);
 int berth_delete(const struct berth_runtime *rt, const char *id, bool force, berr_t *err);
 

@@ -27,6 +27,8 @@ struct cgroup_opts {
 	const char *fs_root;       /* "/sys/fs/cgroup"; tests point it at a fake tree */
 	const char *manager;       /* "cgroupfs" (default), "systemd", "disabled" */
 	bool systemd_path;         /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
+	const char *proc_dir;      /* where "mountinfo" and "cgroup" are read: NULL = "/proc/self";
+				    * tests point it at fake files describing a fake fs_root */
 };
 
 /* Create (or join, if it exists and is ours) the cgroup for linux.cgroupsPath

@@ -4,6 +4,7 @@
 
 /* Internal glue between the runtime side (container.c) and the init side. */
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include "berth-runtime.h"
@@ -55,6 +56,12 @@ int container_signal(const struct berth_state *st, int sig, bool all, berr_t *er
 int container_force_stop(const struct berth_state *st, berr_t *err);
 /* delete.c */
 int container_delete(struct container *c, bool force, berr_t *err);
+
+int container_pidfd(const struct berth_state *st, berr_t *err);
+/* run.c: a foreground container or exec'd process */
+void fg_block_signals(sigset_t *all, sigset_t *old);
+/* forward signals to pid, proxy master (if >= 0) to our stdio, reap it */
+int fg_wait(pid_t pid, const sigset_t *all, int master, int *status, berr_t *err);
 
 /* container-init.c: runs in the child, never returns. */
 _Noreturn void container_init(const struct init_ctx *c);

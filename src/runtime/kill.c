@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int pidfd_for(const struct berth_state *st, berr_t *err)
+int container_pidfd(const struct berth_state *st, berr_t *err)
 {
 	unsigned long long t;
 	int fd;
@@ -64,7 +64,7 @@ int container_signal(const struct berth_state *st, int sig, bool all, berr_t *er
 
 	if (st->status == BERTH_STOPPED || st->status == BERTH_CREATING)
 		return berr_fail(err, "container \"%s\" is not running", st->id);
-	pfd = pidfd_for(st, err);
+	pfd = container_pidfd(st, err);
 	if (pfd < 0)
 		return -1;
 	if (all && st->own_pidns)
@@ -102,7 +102,7 @@ int container_force_stop(const struct berth_state *st, berr_t *err)
 	_cleanup_close_ int pfd = -1;
 	_cleanup_berr_ berr_t e = NULL;
 
-	pfd = pidfd_for(st, &e);
+	pfd = container_pidfd(st, &e);
 	if (pfd < 0)
 		return 0; /* already gone */
 	if (st->own_pidns)

@@ -87,14 +87,9 @@ static bool reap(pid_t pid, int *status)
 	return false;
 }
 
-static int wait_container(pid_t pid, const sigset_t *set, int master, int *status, berr_t *err)
+/* Until pid exits: forward signals, proxy the pty, reap. */
+static int fg_loop(pid_t pid, int sfd, int master, bool stdin_open, int *status, berr_t *err)
 {
-	_cleanup_close_ int sfd = -1;
-	bool stdin_open = master >= 0;
-
-	sfd = signalfd(-1, set, SFD_CLOEXEC);
-	if (sfd < 0)
-		return berr_errno(err, "signalfd");
 	for (;;) {
 		struct pollfd p[3] = {
 			{ .fd = sfd, .events = POLLIN },
@@ -133,6 +128,23 @@ static int wait_container(pid_t pid, const sigset_t *set, int master, int *statu
 	}
 }
 
+int fg_wait(pid_t pid, const sigset_t *set, int master, int *status, berr_t *err)
+{
+	_cleanup_close_ int sfd = -1;
+	struct tty_proxy tty = { .master = master };
+	bool stdin_open = master >= 0;
+	int ret;
+
+	sfd = signalfd(-1, set, SFD_CLOEXEC);
+	if (sfd < 0)
+		return berr_errno(err, "signalfd");
+	if (master >= 0)
+		tty_make_raw(&tty);
+	ret = fg_loop(pid, sfd, master, stdin_open, status, err);
+	tty_restore(&tty);
+	return ret;
+}
+
 static int recv_own_master(int fd, int *master, berr_t *err)
 {
 	if (terminal_recv_master(fd, master, err) < 0)
@@ -140,22 +152,26 @@ static int recv_own_master(int fd, int *master, berr_t *err)
 	return 0;
 }
 
+void fg_block_signals(sigset_t *all, sigset_t *old)
+{
+	/* blocked before clone: no signal meant for the container is lost */
+	sigfillset(all);
+	sigdelset(all, SIGSEGV);
+	sigdelset(all, SIGBUS);
+	sigdelset(all, SIGFPE);
+	sigdelset(all, SIGILL);
+	sigprocmask(SIG_BLOCK, all, old);
+}
+
 int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o, int *status,
 	      berr_t *err)
 {
 	struct container c = { .rootfd = -1, .dirfd = -1 };
-	struct tty_proxy tty = { .master = -1 };
-	int sp[2] = { -1, -1 };
+	int sp[2] = { -1, -1 }, master = -1;
 	sigset_t all, old;
 	int ret;
 
-	/* blocked before clone: no signal meant for the container is lost */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigprocmask(SIG_BLOCK, &all, &old);
+	fg_block_signals(&all, &old);
 
 	/* a terminal with nowhere to send it: we are the console */
 	if (!o->detach && !o->console_socket &&
@@ -168,7 +184,7 @@ int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o,
 	if (ret < 0)
 		goto out;
 	if (sp[0] >= 0 && c.spec->process && c.spec->process->terminal) {
-		ret = recv_own_master(sp[0], &tty.master, err);
+		ret = recv_own_master(sp[0], &master, err);
 		if (ret < 0)
 			goto fail_started;
 	}
@@ -178,10 +194,7 @@ int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o,
 	if (o->detach)
 		goto out;
 
-	if (tty.master >= 0)
-		tty_make_raw(&tty);
-	ret = wait_container(c.st.pid, &all, tty.master, status, err);
-	tty_restore(&tty);
+	ret = fg_wait(c.st.pid, &all, master, status, err);
 	if (!o->keep) {
 		_cleanup_berr_ berr_t e = NULL;
 
@@ -202,8 +215,8 @@ fail_started:
 out:
 	if (sp[0] >= 0)
 		close(sp[0]);
-	if (tty.master >= 0)
-		close(tty.master);
+	if (master >= 0)
+		close(master);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	container_clear(&c);
 	return ret;

@@ -17,7 +17,26 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
-/* Written with single quotes for readability; see dq(). */
+/* Written with single quotes for readability; see dq().  The process object
+ * is also a valid process file on its own (exec --process). */
+#define BASE_PROCESS \
+	"{" \
+	"    'terminal': true, 'consoleSize': { 'height': 24, 'width': 80 }," \
+	"    'user': { 'uid': 1000, 'gid': 1001, 'umask': 18, 'additionalGids': [5, 6] }," \
+	"    'args': ['sh', '-c', 'true']," \
+	"    'env': ['PATH=/usr/bin', 'TERM=xterm']," \
+	"    'cwd': '/'," \
+	"    'capabilities': {" \
+	"      'bounding': ['CAP_CHOWN', 'CAP_KILL', 'CAP_CHECKPOINT_RESTORE']," \
+	"      'effective': ['CAP_CHOWN'], 'inheritable': [], 'permitted': ['CAP_CHOWN'], 'ambient': null }," \
+	"    'rlimits': [ { 'type': 'RLIMIT_NOFILE', 'soft': 1024, 'hard': 4096 }," \
+	"                 { 'type': 'RLIMIT_CORE', 'soft': 18446744073709551615, 'hard': 18446744073709551615 } ]," \
+	"    'noNewPrivileges': true, 'oomScoreAdj': -500," \
+	"    'apparmorProfile': 'berth-default', 'selinuxLabel': ''," \
+	"    'ioPriority': { 'class': 'IOPRIO_CLASS_BE', 'priority': 4 }," \
+	"    'scheduler': { 'policy': 'SCHED_FIFO', 'priority': 10, 'flags': ['SCHED_FLAG_RESET_ON_FORK'] }" \
+	"  }"
+
 static const char base_config[] =
 	"{ 'ociVersion': '1.2.0',"
 	"  'root': { 'path': 'rootfs', 'readonly': true },"
@@ -30,22 +49,7 @@ static const char base_config[] =
 	"      'options': ['rbind', 'ro', 'rprivate', 'rnoatime', 'rnosuid', 'tmpcopyup', 'defaults'] },"
 	"    { 'destination': '/b', 'type': 'bind', 'source': '/x', 'options': ['ro', 'rw', 'noexec', 'rro'] }"
 	"  ],"
-	"  'process': {"
-	"    'terminal': true, 'consoleSize': { 'height': 24, 'width': 80 },"
-	"    'user': { 'uid': 1000, 'gid': 1001, 'umask': 18, 'additionalGids': [5, 6] },"
-	"    'args': ['sh', '-c', 'true'],"
-	"    'env': ['PATH=/usr/bin', 'TERM=xterm'],"
-	"    'cwd': '/',"
-	"    'capabilities': {"
-	"      'bounding': ['CAP_CHOWN', 'CAP_KILL', 'CAP_CHECKPOINT_RESTORE'],"
-	"      'effective': ['CAP_CHOWN'], 'inheritable': [], 'permitted': ['CAP_CHOWN'], 'ambient': null },"
-	"    'rlimits': [ { 'type': 'RLIMIT_NOFILE', 'soft': 1024, 'hard': 4096 },"
-	"                 { 'type': 'RLIMIT_CORE', 'soft': 18446744073709551615, 'hard': 18446744073709551615 } ],"
-	"    'noNewPrivileges': true, 'oomScoreAdj': -500,"
-	"    'apparmorProfile': 'berth-default', 'selinuxLabel': '',"
-	"    'ioPriority': { 'class': 'IOPRIO_CLASS_BE', 'priority': 4 },"
-	"    'scheduler': { 'policy': 'SCHED_FIFO', 'priority': 10, 'flags': ['SCHED_FLAG_RESET_ON_FORK'] }"
-	"  },"
+	"  'process': " BASE_PROCESS ","
 	"  'hooks': {"
 	"    'prestart': [ { 'path': '/bin/pre', 'args': ['pre', 'x'], 'env': ['A=1'], 'timeout': 5 } ],"
 	"    'createRuntime': [ { 'path': '/bin/cr' } ],"
@@ -496,6 +500,97 @@ static void test_load(void)
 	TAP_CHECK(spec_load(path, &s, &err) < 0 && !s && err && err->errnum == ENOENT, "spec_load ENOENT");
 }
 
+/* ---- spec_parse_process() ------------------------------------------- */
+
+/* The text must fail as a process file with an error that contains want. */
+static void expect_fail_process_doc(const char *doc, const char *want, const char *name)
+{
+	_cleanup_berr_ berr_t err = NULL;
+	struct spec *s = NULL;
+	int r = spec_parse_process(doc, strlen(doc), &s, &err);
+	bool ok = r < 0 && !s && err && err->msg && strstr(err->msg, want);
+
+	if (!ok)
+		printf("#   want \"%s\", got r=%d \"%s\"\n", want, r, err && err->msg ? err->msg : "(none)");
+	TAP_CHECK(ok, name);
+	spec_free(s);
+}
+
+/* base_config's process object with one change (path as for mutate(),
+ * starting with "process"), as a process file must fail with want. */
+static void expect_fail_process(const char *path, const char *value, const char *want)
+{
+	_cleanup_free_ char *doc = mutate(path, value), *w = dq(want), *proc = NULL;
+	json_t *root = json_loads(doc, 0, NULL);
+	char name[256];
+
+	if (!root || !(proc = json_dumps(json_object_get(root, "process"), 0)))
+		abort();
+	json_decref(root);
+	snprintf(name, sizeof(name), "process file: bad %s = %s", path, value ? value : "(deleted)");
+	expect_fail_process_doc(proc, w, name);
+}
+
+static void test_process_file(void)
+{
+	_cleanup_free_ char *doc = dq(BASE_PROCESS), *config = dq(base_config);
+	_cleanup_free_ char *min = dq("{'args': ['/bin/true'], 'cwd': '/tmp', 'user': {'uid': 0, 'gid': 0}, 'x': 1}");
+	_cleanup_spec_ struct spec *s = NULL;
+	_cleanup_berr_ berr_t err = NULL;
+	int r = spec_parse_process(doc, strlen(doc), &s, &err);
+
+	if (r < 0)
+		printf("#   %s\n", err->msg);
+	TAP_CHECK(r == 0 && s && s->json && s->process, "process file parses");
+	if (!s)
+		return;
+	/* The same checks as the config's process, big rlimits included. */
+	test_process(s);
+	TAP_CHECK(!s->oci_version && !s->root_path && !s->mounts && !s->n_mounts &&
+		  !s->hooks[SPEC_HOOK_PRESTART].v && !s->annotations && !s->linux.ns[SPEC_NS_MNT].present &&
+		  !s->linux.devices && !s->linux.resources, "process file sets only json and process");
+	spec_free(steal_ptr(s));
+
+	TAP_CHECK(spec_parse(min, strlen(min), &s, &err) < 0 && !s, "a process object is not a config");
+	berr_free(&err);
+	r = spec_parse_process(min, strlen(min), &s, &err);
+	TAP_CHECK(r == 0 && s && s->process && !s->process->terminal && s->process->env &&
+		  !s->process->env[0] && !s->process->has_caps && !s->process->n_rlimits &&
+		  !strcmp(s->process->cwd, "/tmp"), "minimal process file, unknown keys ignored");
+	spec_free(steal_ptr(s));
+
+	expect_fail_process_doc("[]", "process: must be an object", "process file: array document");
+	expect_fail_process_doc("{\n  \"args\": ,\n}", "line 2 column 11", "process file: syntax error position");
+	expect_fail_process_doc("{\"cwd\": \"/\", \"cwd\": \"/\"}", "duplicate", "process file: duplicate keys");
+	expect_fail_process_doc("", "line 1 column 0", "process file: empty document");
+	expect_fail_process_doc(config, "process.args: missing required field",
+				"process file: a whole config.json is refused");
+	expect_fail_process("process.args", "[]", "process.args: must not be empty");
+	expect_fail_process("process.args", "'sh'", "process.args: must be an array");
+	expect_fail_process("process.args.1", "true", "process.args[1]: must be a string");
+	expect_fail_process("process.cwd", NULL, "process.cwd: missing required field");
+	expect_fail_process("process.cwd", "'tmp'", "process.cwd: must be an absolute path");
+	expect_fail_process("process.env.1", "'NOEQUALS'", "process.env[1]: must have the form KEY=VALUE");
+	expect_fail_process("process.terminal", "'yes'", "process.terminal: must be a boolean");
+	expect_fail_process("process.consoleSize.width", NULL, "process.consoleSize.width: missing required field");
+	expect_fail_process("process.user", NULL, "process.user: missing required field");
+	expect_fail_process("process.user.uid", "4294967295", "process.user.uid: 4294967295 is not a valid id");
+	expect_fail_process("process.user.additionalGids.0", "-1",
+			    "process.user.additionalGids[0]: must be a non-negative integer < 2^32");
+	expect_fail_process("process.capabilities.bounding.0", "'CAP_NOPE'",
+			    "process.capabilities.bounding: unknown capability 'CAP_NOPE'");
+	expect_fail_process("process.rlimits.1.type", "'RLIMIT_NOFILE'",
+			    "process.rlimits[1].type: duplicate rlimit 'RLIMIT_NOFILE'");
+	expect_fail_process("process.rlimits.0.soft", "5000",
+			    "process.rlimits[0]: soft limit 5000 exceeds hard limit 4096");
+	expect_fail_process("process.oomScoreAdj", "-1001",
+			    "process.oomScoreAdj: must be an integer between -1000 and 1000");
+	expect_fail_process("process.ioPriority.priority", "8",
+			    "process.ioPriority.priority: must be an integer between 0 and 7");
+	expect_fail_process("process.scheduler.policy", "'SCHED_OTHER'",
+			    "process.scheduler.priority: can only be set for SCHED_FIFO and SCHED_RR");
+}
+
 static void test_names(void)
 {
 	TAP_CHECK(spec_cap_from_name("CAP_CHOWN") == 0 && spec_cap_from_name("CAP_SYS_ADMIN") == 21 &&
@@ -520,6 +615,7 @@ int main(void)
 	test_bad_hooks_linux();
 	test_bad_documents();
 	test_load();
+	test_process_file();
 	test_names();
 	spec_free(NULL);
 	return TAP_DONE();

@@ -10,6 +10,7 @@
 int cmd_create(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_start(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_run(const struct berth_runtime *rt, int argc, char **argv);
+int cmd_exec(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_state(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_kill(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_delete(const struct berth_runtime *rt, int argc, char **argv);

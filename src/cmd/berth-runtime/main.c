@@ -17,6 +17,7 @@ static const char usage[] =
 	"  create    create a container from a bundle, stopped before the user process\n"
 	"  start     run the user process of a created container\n"
 	"  run       create and start a container (foreground unless --detach)\n"
+	"  exec      run a process in a running container\n"
 	"  state     print the state of a container as JSON\n"
 	"  kill      send a signal to the container's init (or all its processes)\n"
 	"  delete    delete a stopped container (--force: any)\n"
@@ -40,7 +41,8 @@ static const struct {
 	bool needs_clone;
 } commands[] = {
 	{ "create", cmd_create, true },  { "start", cmd_start, false },
-	{ "run", cmd_run, true },        { "state", cmd_state, false },
+	{ "run", cmd_run, true },        { "exec", cmd_exec, true },
+	{ "state", cmd_state, false },
 	{ "kill", cmd_kill, false },     { "delete", cmd_delete, false },
 	{ "list", cmd_list, false },
 	{ "spec", cmd_spec, false },     { "features", cmd_features, false },
