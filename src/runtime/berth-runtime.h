@@ -57,6 +57,7 @@ struct berth_state {
 	char *owner;
 	char *annotations_json;     /* JSON object text, or NULL */
 	unsigned long long pid_start; /* start time of pid, to detect pid reuse */
+	char *cgroup;               /* cgroup_serialize() text, or NULL */
 	bool own_pidns;             /* init is pid 1 of its own pid namespace */
 };
 
@@ -105,6 +106,23 @@ void berth_state_clear(struct berth_state *st);
 /* State as the runtime-spec's JSON (ociVersion, id, status, pid, bundle, annotations, ...). */
 char *berth_state_to_json(const struct berth_state *st, bool pretty);
 int berth_list(const struct berth_runtime *rt, struct berth_state **out, size_t *n, berr_t *err);
+
+/* pause/resume: freeze and thaw the container's cgroup. */
+int berth_pause(const struct berth_runtime *rt, const char *id, berr_t *err);
+int berth_resume(const struct berth_runtime *rt, const char *id, berr_t *err);
+/* every pid of the container (from its cgroup), as seen from the host */
+int berth_ps(const struct berth_runtime *rt, const char *id, pid_t **pids, size_t *n,
+	     berr_t *err);
+/* update: a linux.resources JSON object applied to the running container */
+int berth_update(const struct berth_runtime *rt, const char *id, const char *resources_json,
+		 berr_t *err);
+
+/* events: runc's JSON event objects, one line each, passed to cb.
+ * stats_once: one "stats" event and return; else every interval_ms a
+ * "stats" event and an "oom" event when it happens, until the container stops. */
+typedef void (*berth_event_cb)(const char *json_line, void *arg);
+int berth_events(const struct berth_runtime *rt, const char *id, bool stats_once,
+		 unsigned int interval_ms, berth_event_cb cb, void *arg, berr_t *err);
 
 /* `spec`: a default config.json text. */
 char *berth_spec_default(bool rootless);

@@ -51,6 +51,8 @@ bool cg_list_has(const char *list, const char *ctrl, char sep);
  * systemd "slice:prefix:name" form becomes "/a.slice/a-b.slice/prefix-name.scope". */
 int cg_spec_path(const struct cgroup_opts *o, const struct spec *s, const char *id,
 		 char **path, bool *relative, berr_t *err);
+/* --systemd-cgroup or manager "systemd": cgroupsPath is slice:prefix:name */
+bool cg_systemd_form(const struct cgroup_opts *o);
 /* systemd slice name -> path: "a-b.slice" -> "/a.slice/a-b.slice" */
 int cg_expand_slice(const char *slice, char **out, berr_t *err);
 /* The cgroup of this process in a hierarchy ("" = v2 line "0::"), relative
@@ -74,7 +76,18 @@ struct cgroup {
 	int unified;      /* index of the cgroup2 directory in dirs, -1 if none */
 };
 
-/* directory of the v1 hierarchy holding ctrl, or NULL */
+static inline void cgroup_freep(struct cgroup **cg)
+{
+	cgroup_free(*cg);
+	*cg = NULL;
+}
+#define _cleanup_cgroup_ __attribute__((cleanup(cgroup_freep)))
+
+/* The directories (not created) for path rel in every hierarchy of l. */
+int cg_plan(const struct cgroup_opts *o, const struct cg_layout *l, const char *rel,
+	    bool relative, struct cgroup **out, berr_t *err);
+/* the v1 hierarchy holding ctrl, or NULL */
+const struct cg_dir *cg_v1_dir(const struct cgroup *cg, const char *ctrl);
 const char *cg_v1_path(const struct cgroup *cg, const char *ctrl);
 /* the cgroup2 directory, or NULL */
 const char *cg_v2_path(const struct cgroup *cg);
@@ -84,6 +97,16 @@ const char *cg_v2_path(const struct cgroup *cg);
 int cg_write(const char *dir, const char *file, const char *val, berr_t *err);
 int cg_writef(const char *dir, const char *file, berr_t *err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Rules for files taking one per write (io.max, blkio.throttle.*, rdma.max):
+ * collected, then one open and one write() per line, in order. */
+struct cg_lines {
+	char **v;
+	size_t n;
+	bool oom;
+};
+void cg_lines_add(struct cg_lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cg_lines_free(struct cg_lines *l);
+int cg_write_lines(const char *dir, const char *file, struct cg_lines *l, berr_t *err);
 int cg_read(const char *dir, const char *file, char **out, berr_t *err);
 int cg_read_u64(const char *dir, const char *file, uint64_t *v, berr_t *err);
 bool cg_exists(const char *dir, const char *file);
@@ -91,6 +114,17 @@ bool cg_exists(const char *dir, const char *file);
 int cg_keyed_u64(const char *text, const char *key, uint64_t *v);
 /* every pid in dir's cgroup.procs and its sub-cgroups */
 int cg_read_pids(const char *dir, pid_t **pids, size_t *n, berr_t *err);
+/* stats helpers: jansson integers are signed, so larger values (v2 "max")
+ * are reported as INT64_MAX */
+json_t *cg_json_u64(uint64_t v);
+/* a file's number, 0 when it is missing or unreadable (stats are best effort) */
+uint64_t cg_u64_or_0(const char *dir, const char *file);
+/* "key value" lines as an object (memory.stat) */
+json_t *cg_json_keyed(const char *dir, const char *file);
+/* one runc BlkioEntry */
+json_t *cg_blkio_entry(uint64_t major, uint64_t minor, const char *op, uint64_t value);
+/* rmdir dir and any sub-cgroups, deepest first; ENOENT is fine */
+int cg_rmdir_tree(const char *dir, berr_t *err);
 
 /* ---- linux.resources ------------------------------------------------------ */
 
@@ -221,6 +255,7 @@ extern const size_t cg_n_groups;
 int cg_v1_memory(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v1_cpu(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v1_cpuset(const char *dir, const struct cg_res *r, berr_t *err);
+/* pids.max, rdma.max and cpuset.* are the same on v2 */
 int cg_v1_pids(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v1_blkio(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v1_hugetlb(const char *dir, const struct cg_res *r, berr_t *err);
@@ -238,10 +273,8 @@ int cg_v1_oom_fd(const char *dir, berr_t *err);
 /* cgroup-v2.c */
 int cg_v2_memory(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v2_cpu(const char *dir, const struct cg_res *r, berr_t *err);
-int cg_v2_pids(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v2_io(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v2_hugetlb(const char *dir, const struct cg_res *r, berr_t *err);
-int cg_v2_rdma(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v2_devices(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v2_check_memory(const struct cg_res *r, berr_t *err);
 int cg_v2_check_cpu(const struct cg_res *r, berr_t *err);
@@ -252,6 +285,8 @@ int cg_v2_unified(const char *dir, const struct cg_res *r, berr_t *err);
 int cg_v2_enable(const char *dir, const char *want, berr_t *err);
 int cg_v2_freeze(const char *dir, bool frozen, berr_t *err);
 int cg_v2_stats(const char *dir, json_t *stats, berr_t *err);
+/* the "hugetlb" part alone (hybrid: hugetlb only on the cgroup2 mount) */
+int cg_v2_hugetlb_stats(const char *dir, json_t *stats, berr_t *err);
 int cg_v2_oom_count(const char *dir, uint64_t *count, berr_t *err);
 int cg_v2_oom_fd(const char *dir, berr_t *err);
 

@@ -565,7 +565,8 @@ static const struct cg_dev_rule default_devices[] = {
 
 int cg_res_add_default_devices(struct cg_res *r, const struct spec *s, berr_t *err)
 {
-	size_t extra = ARRAY_SIZE(default_devices) + s->linux.n_devices;
+	size_t n_spec = s ? s->linux.n_devices : 0;
+	size_t extra = ARRAY_SIZE(default_devices) + n_spec;
 	struct cg_dev_rule *v;
 
 	if (!r->has_devices)
@@ -577,7 +578,7 @@ int cg_res_add_default_devices(struct cg_res *r, const struct spec *s, berr_t *e
 	memcpy(v + r->n_dev, default_devices, sizeof(default_devices));
 	r->n_dev += ARRAY_SIZE(default_devices);
 	/* the nodes created from linux.devices must be usable */
-	for (size_t i = 0; i < s->linux.n_devices; i++) {
+	for (size_t i = 0; i < n_spec; i++) {
 		const struct spec_device *d = &s->linux.devices[i];
 
 		if (d->type == 'p')
@@ -656,57 +657,4 @@ void cg_res_free(struct cg_res *r)
 	free(r->rdma);
 	free(r->unified);
 	memset(r, 0, sizeof(*r));
-}
-
-/* ---- conversions ---------------------------------------------------------------- */
-
-/* v1 cpu.shares [2, 262144] -> v2 cpu.weight [1, 10000] (crun, runc) */
-uint64_t cg_shares_to_weight(uint64_t shares)
-{
-	if (shares < 2)
-		shares = 2;
-	if (shares > 262144)
-		shares = 262144;
-	return 1 + ((shares - 2) * 9999) / 262142;
-}
-
-uint64_t cg_weight_to_shares(uint64_t weight)
-{
-	if (weight < 1)
-		weight = 1;
-	if (weight > 10000)
-		weight = 10000;
-	return 2 + ((weight - 1) * 262142) / 9999;
-}
-
-/* blkio.weight [10, 1000] -> io.weight [1, 10000] */
-uint64_t cg_blkio_to_io_weight(uint64_t w)
-{
-	if (w < 10)
-		w = 10;
-	return 1 + (w - 10) * 9999 / 990;
-}
-
-int cg_swap_v2(const struct cg_res *r, bool *set, int64_t *out, berr_t *err)
-{
-	int64_t limit = r->has_mem_limit ? r->mem_limit : 0;
-
-	*set = false;
-	/* as on v1: unlimited memory without a swap value means unlimited swap */
-	if (limit == -1 && !r->has_mem_swap) {
-		*set = true;
-		*out = -1;
-		return 0;
-	}
-	if (!r->has_mem_swap)
-		return 0;
-	*set = true;
-	if (r->mem_swap == -1) {
-		*out = -1;
-		return 0;
-	}
-	if (limit <= 0)
-		return berr_fail(err, RES ".memory.swap: cgroup v2 needs memory.limit to set a swap limit");
-	*out = r->mem_swap - limit;
-	return 0;
 }

@@ -31,11 +31,16 @@ struct cgroup_opts {
 				    * tests point it at fake files describing a fake fs_root */
 };
 
-/* Create (or join, if it exists and is ours) the cgroup for linux.cgroupsPath
- * (default: "/berth/<id>"), apply linux.resources, move pid in.  *out is NULL
- * with manager "disabled".  Bad resources fail with the field named. */
+/* Create the cgroup for linux.cgroupsPath (default: "/berth/<id>"), or join
+ * it if it exists (a joined directory is never removed), apply
+ * linux.resources, move pid in (none if pid <= 0).  *out is NULL with manager
+ * "disabled".  Bad resources fail with the field named; on failure whatever
+ * was created is removed again. */
 int cgroup_create(const struct cgroup_opts *o, const struct spec *s, const char *id, pid_t pid,
 		  struct cgroup **out, berr_t *err);
+
+/* Put another process of the container (exec) into the same cgroups. */
+int cgroup_enter(struct cgroup *cg, pid_t pid, berr_t *err);
 
 /* Check linux.resources without touching the system (called before clone). */
 int cgroup_validate(const struct cgroup_opts *o, const struct spec *s, berr_t *err);

@@ -21,6 +21,7 @@
 #include "../util/cleanup.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <string.h>
@@ -33,20 +34,24 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
-static int init_userns(const struct init_ctx *c, berr_t *err)
+/* Wait until the runtime has written our id maps and put us in our cgroup. */
+static int init_wait_go(const struct init_ctx *c, berr_t *err)
 {
 	struct sync_msg m;
 
-	if (!ns_new_userns(c->spec))
-		return 0;
-	if (sync_expect(c->sync_fd, SYNC_USERNS_MAPPED, &m, err) < 0)
+	if (sync_expect(c->sync_fd, SYNC_GO, &m, err) < 0)
 		return -1;
 	sync_msg_clear(&m);
-	/* become the mapped root; without a mapping for 0, stay as we are */
-	if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
-		return berr_errno(err, "setresgid 0 in user namespace");
-	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
-		return berr_errno(err, "setresuid 0 in user namespace");
+	if (ns_new_userns(c->spec)) {
+		/* become the mapped root; without a mapping for 0, stay as we are */
+		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+			return berr_errno(err, "setresgid 0 in user namespace");
+		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+			return berr_errno(err, "setresuid 0 in user namespace");
+	}
+	/* only now: the namespace's root is the cgroup we were just moved to */
+	if (ns_new_cgroupns(c->spec) && unshare(CLONE_NEWCGROUP) < 0)
+		return berr_errno(err, "create cgroup namespace");
 	return 0;
 }
 
@@ -106,7 +111,7 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 	const struct spec *s = c->spec;
 	struct sync_msg m;
 
-	if (init_userns(c, err) < 0 || ns_join_paths(s, err) < 0)
+	if (init_wait_go(c, err) < 0 || ns_join_paths(s, err) < 0)
 		return -1;
 	if (init_keyring(c, err) < 0)
 		return -1;

@@ -12,6 +12,8 @@
  * with its mount namespace) and the state directory removed.
  */
 #include "container.h"
+#include "cgroup.h"
+#include "rootfs.h"
 #include "hooks.h"
 #include "sync.h"
 #include "terminal.h"
@@ -32,6 +34,29 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+void container_cgroup_opts(const struct berth_runtime *rt, struct cgroup_opts *o)
+{
+	*o = (struct cgroup_opts){
+		.fs_root = "/sys/fs/cgroup",
+		.manager = rt->cgroup_manager ? rt->cgroup_manager
+					      : rt->systemd_cgroup ? "systemd" : "cgroupfs",
+		.systemd_path = rt->systemd_cgroup,
+	};
+}
+
+/* The container's cgroup from its state; NULL (and 0) when it has none. */
+int container_cgroup(const struct berth_runtime *rt, const struct container *c,
+		     struct cgroup **cg, berr_t *err)
+{
+	struct cgroup_opts o;
+
+	*cg = NULL;
+	if (!c->st.cgroup)
+		return 0;
+	container_cgroup_opts(rt, &o);
+	return cgroup_load(&o, c->st.cgroup, cg, err);
+}
 
 void container_clear(struct container *c)
 {
@@ -226,13 +251,16 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 {
 	int sp[2] = { -1, -1 };
 	_cleanup_close_ int start_fd = -1;
+	struct cgroup_opts cgo;
+	struct cgroup *cg = NULL;
 	struct init_ctx ictx;
 	pid_t pid = -1;
 
 	c->rootfd = c->dirfd = -1;
+	container_cgroup_opts(rt, &cgo);
 	if (berth_id_validate(o->id, err) < 0 || load_bundle(o, c, err) < 0 ||
 	    check_terminal(o, c->spec, console_fd >= 0, err) < 0 ||
-	    check_preserve_fds(o->preserve_fds, err) < 0)
+	    check_preserve_fds(o->preserve_fds, err) < 0 || cgroup_validate(&cgo, c->spec, err) < 0)
 		goto fail_early;
 
 	c->rootfd = state_root_open(rt, true, err);
@@ -277,16 +305,19 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		berr_fail(err, "container init exited during setup");
 		goto fail;
 	}
+	/* the init waits for GO: nothing of the container runs outside its cgroup */
+	if (cgroup_create(&cgo, c->spec, o->id, pid, &cg, err) < 0)
+		goto fail;
+	if (cg && !(c->st.cgroup = cgroup_serialize(cg))) {
+		berr_set(err, ENOMEM, "cgroup");
+		goto fail;
+	}
 	c->st.status = BERTH_CREATING;
 	if (state_save(c->dirfd, &c->st, err) < 0)
 		goto fail;
-
-	if (ns_new_userns(c->spec)) {
-		if (ns_write_id_maps(pid, c->spec, err) < 0 ||
-		    sync_send(sp[0], SYNC_USERNS_MAPPED, NULL, err) < 0)
-			goto fail;
-	}
-	if (drive_init(sp[0], c, err) < 0)
+	if (ns_new_userns(c->spec) && ns_write_id_maps(pid, c->spec, err) < 0)
+		goto fail;
+	if (sync_send(sp[0], SYNC_GO, NULL, err) < 0 || drive_init(sp[0], c, err) < 0)
 		goto fail;
 	c->st.status = BERTH_CREATED;
 	if (state_save(c->dirfd, &c->st, err) < 0)
@@ -298,6 +329,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	close(sp[0]);
 	if (console_fd >= 0)
 		close(console_fd);
+	cgroup_free(cg);
 	berth_log_debug("created %s, init pid %d", o->id, pid);
 	return 0;
 
@@ -307,6 +339,14 @@ fail:
 	if (sp[1] >= 0)
 		close(sp[1]);
 	container_kill_and_reap(pid);
+	if (pid > 0)
+		rootfs_release_host(c->spec, c->st.rootfs);
+	if (cg) {
+		_cleanup_berr_ berr_t e2 = NULL;
+
+		cgroup_destroy(cg, &e2);
+		cgroup_free(cg);
+	}
 	/* the spec: a failed create still ends with the poststop hooks */
 	if (pid > 0 && c->st.id)
 		container_hooks_warn(c->spec, SPEC_HOOK_POSTSTOP, &c->st, "stopped");

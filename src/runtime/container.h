@@ -13,6 +13,7 @@
 #define STATE_FILE "state.json"
 #define CONFIG_FILE "config.json"
 #define START_SOCK "start.sock"
+#define PAUSED_FILE "paused"     /* present while the cgroup is frozen by pause */
 
 /* What the container's init needs; filled by the runtime before clone. */
 struct init_ctx {
@@ -39,6 +40,11 @@ struct container {
 };
 
 void container_clear(struct container *c);
+struct cgroup;
+struct cgroup_opts;
+void container_cgroup_opts(const struct berth_runtime *rt, struct cgroup_opts *o);
+int container_cgroup(const struct berth_runtime *rt, const struct container *c,
+		     struct cgroup **cg, berr_t *err);
 /* container.c */
 int container_create(const struct berth_runtime *rt, const struct berth_create_opts *o,
 		     int console_fd, struct container *c, berr_t *err);
@@ -55,7 +61,8 @@ void container_kill_and_reap(pid_t pid);
 int container_signal(const struct berth_state *st, int sig, bool all, berr_t *err);
 int container_force_stop(const struct berth_state *st, berr_t *err);
 /* delete.c */
-int container_delete(struct container *c, bool force, berr_t *err);
+int container_delete(const struct berth_runtime *rt, struct container *c, bool force,
+		     berr_t *err);
 
 int container_pidfd(const struct berth_state *st, berr_t *err);
 /* run.c: a foreground container or exec'd process */
@@ -74,6 +81,7 @@ int ns_join_paths(const struct spec *s, berr_t *err);
 /* In the runtime: write uid_map/gid_map (and setgroups) of pid. */
 int ns_write_id_maps(pid_t pid, const struct spec *s, berr_t *err);
 bool ns_new_userns(const struct spec *s);
+bool ns_new_cgroupns(const struct spec *s);
 
 /* state.c */
 int state_root_open(const struct berth_runtime *rt, bool create, berr_t *err);

@@ -10,6 +10,7 @@
  * joins it (and the time namespace) itself before forking the process.
  */
 #include "container.h"
+#include "cgroup.h"
 #include "process.h"
 #include "sync.h"
 #include "terminal.h"
@@ -207,7 +208,12 @@ static int child_setup(const struct exec_child *x, berr_t *err)
 {
 	const struct spec_process *p = &x->e->p;
 	int flags = x->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
+	struct sync_msg m;
 
+	/* in the container's cgroup before anything else happens */
+	if (sync_expect(x->sync_fd, SYNC_GO, &m, err) < 0)
+		return -1;
+	sync_msg_clear(&m);
 	if (flags && setns(x->pidfd, flags) < 0)
 		return berr_errno(err, "join the container's namespaces");
 	if (p->terminal && x->console_fd >= 0) {
@@ -295,8 +301,22 @@ static int spawn(const struct exec_child *x, int parent_fd, pid_t *out, berr_t *
 	return ret;
 }
 
-static int exec_in(struct container *c, const struct berth_exec_opts *o, struct exec_proc *e,
-		   int *status, berr_t *err)
+static int enter_cgroup(const struct berth_runtime *rt, const struct container *c, pid_t pid,
+			int sync_fd, berr_t *err)
+{
+	struct cgroup *cg = NULL;
+	int ret = container_cgroup(rt, c, &cg, err);
+
+	if (ret == 0 && cg)
+		ret = cgroup_enter(cg, pid, err);
+	cgroup_free(cg);
+	if (ret == 0)
+		ret = sync_send(sync_fd, SYNC_GO, NULL, err);
+	return ret;
+}
+
+static int exec_in(const struct berth_runtime *rt, struct container *c,
+		   const struct berth_exec_opts *o, struct exec_proc *e, int *status, berr_t *err)
 {
 	_cleanup_close_ int pidfd = -1, console_fd = -1, own_tty = -1, master = -1;
 	int sp[2] = { -1, -1 };
@@ -330,6 +350,8 @@ static int exec_in(struct container *c, const struct berth_exec_opts *o, struct 
 	ret = spawn(&x, sp[0], &pid, err);
 	close(sp[1]);
 	closep(&console_fd);
+	if (ret == 0)
+		ret = enter_cgroup(rt, c, pid, sp[0], err);
 	if (ret == 0 && own_tty >= 0)
 		ret = terminal_recv_master(own_tty, &master, err);
 	if (ret == 0)
@@ -367,7 +389,7 @@ int berth_exec(const struct berth_runtime *rt, const struct berth_exec_opts *o, 
 	if (ret == 0)
 		ret = build_process(o, c.spec, &e, err);
 	if (ret == 0)
-		ret = exec_in(&c, o, &e, status, err);
+		ret = exec_in(rt, &c, o, &e, status, err);
 	exec_proc_clear(&e);
 	container_clear(&c);
 	return ret;

@@ -6,6 +6,7 @@
  * namespace (the cgroup takes over that job where there is one).
  */
 #include "container.h"
+#include "cgroup.h"
 #include "../util/cleanup.h"
 
 #include <dirent.h>
@@ -79,9 +80,17 @@ int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all
 	struct container c;
 	int ret;
 
+	struct cgroup *cg = NULL;
+
 	ret = container_open(rt, id, &c, err);
+	/* --all: the cgroup knows every process, even without a pid namespace */
+	if (ret == 0 && all && c.st.status != BERTH_STOPPED)
+		ret = container_cgroup(rt, &c, &cg, err);
+	if (ret == 0 && cg)
+		ret = cgroup_kill(cg, sig, err);
 	if (ret == 0)
-		ret = container_signal(&c.st, sig, all, err);
+		ret = container_signal(&c.st, sig, all && !cg, err);
+	cgroup_free(cg);
 	container_clear(&c);
 	return ret;
 }

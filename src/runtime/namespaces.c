@@ -56,12 +56,18 @@ bool ns_new_userns(const struct spec *s)
 	return ns_is_new(s, SPEC_NS_USER);
 }
 
+bool ns_new_cgroupns(const struct spec *s)
+{
+	return ns_is_new(s, SPEC_NS_CGROUP);
+}
+
 static unsigned long ns_clone_flags(const struct spec *s)
 {
 	unsigned long flags = 0;
 
+	/* time: see run_helper(); cgroup: unshared by the init once it is in its cgroup */
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
-		if (ns_is_new(s, t) && t != SPEC_NS_TIME)
+		if (ns_is_new(s, t) && t != SPEC_NS_TIME && t != SPEC_NS_CGROUP)
 			flags |= (unsigned long)ns_flag[t];
 	return flags;
 }

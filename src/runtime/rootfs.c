@@ -119,9 +119,36 @@ static int make_parent_private(const char *rootfs, berr_t *err)
 	return 0;
 }
 
+/*
+ * No mount namespace in the config: the container shares the host's.  Then
+ * nothing but our own bind of the rootfs is touched: it is made private (so
+ * nothing under it propagates to the host's peers), everything is mounted
+ * below it, chroot(2) replaces pivot_root(2), and delete detaches it.
+ */
+static bool in_host_mount_ns(const struct spec *s)
+{
+	return !s->linux.ns[SPEC_NS_MNT].present;
+}
+
+static int prepare_host_root_mount(const char *rootfs, berr_t *err)
+{
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return berr_errno(err, "bind %s onto itself", rootfs);
+	if (mount(NULL, rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0) {
+		int ret = berr_errno(err, "make %s private", rootfs);
+
+		umount2(rootfs, MNT_DETACH);
+		return ret;
+	}
+	return 0;
+}
+
 static int prepare_root_mount(const struct spec *s, const char *rootfs, berr_t *err)
 {
 	unsigned long prop = s->linux.rootfs_propagation;
+
+	if (in_host_mount_ns(s))
+		return prepare_host_root_mount(rootfs, err);
 
 	/*
 	 * Default: see the host's mounts come and go, never send ours back.
@@ -249,9 +276,28 @@ static int move_to(const char *rootfs, berr_t *err)
 	return 0;
 }
 
+static int chroot_to(const char *rootfs, berr_t *err)
+{
+	if (chroot(rootfs) < 0)
+		return berr_errno(err, "chroot %s", rootfs);
+	if (chdir("/") < 0)
+		return berr_errno(err, "chdir /");
+	return 0;
+}
+
 int rootfs_pivot(const struct spec *s, const char *rootfs, bool no_pivot, berr_t *err)
 {
+	if (in_host_mount_ns(s))
+		return chroot_to(rootfs, err);
 	return no_pivot ? move_to(rootfs, err) : pivot_to(rootfs, err);
+}
+
+int rootfs_release_host(const struct spec *s, const char *rootfs)
+{
+	if (!in_host_mount_ns(s) || !rootfs || !*rootfs)
+		return 0;
+	/* only ours: the topmost mount on rootfs, with all we mounted below it */
+	return umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
 /* The node to bind over masked files, checked: a symlink or another device

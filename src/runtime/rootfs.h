@@ -22,4 +22,9 @@ int rootfs_prepare(const struct spec *s, const char *rootfs, berr_t *err);
 int rootfs_pivot(const struct spec *s, const char *rootfs, bool no_pivot, berr_t *err);
 int rootfs_finalize(const struct spec *s, berr_t *err);
 
+/* Runtime side, on delete (and failed create): a container without a mount
+ * namespace left its mounts in the host's, under one bind of the rootfs;
+ * detach it.  A no-op for containers with a mount namespace. */
+int rootfs_release_host(const struct spec *s, const char *rootfs);
+
 #endif

@@ -199,7 +199,7 @@ int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o,
 		_cleanup_berr_ berr_t e = NULL;
 
 		c.st.status = BERTH_STOPPED;
-		if (container_delete(&c, false, &e) < 0)
+		if (container_delete(rt, &c, false, &e) < 0)
 			berth_log_warn("delete %s: %s", o->id, e->msg);
 	}
 	goto out;
@@ -210,7 +210,7 @@ fail_started:
 
 		container_kill_and_reap(c.st.pid);
 		c.st.status = BERTH_STOPPED;
-		container_delete(&c, true, &e);
+		container_delete(rt, &c, true, &e);
 	}
 out:
 	if (sp[0] >= 0)

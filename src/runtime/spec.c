@@ -173,12 +173,13 @@ static int check_namespaces(const struct spec *s, berr_t *err)
 	const struct spec_namespace *user = &l->ns[SPEC_NS_USER];
 	const struct spec_namespace *timens = &l->ns[SPEC_NS_TIME];
 
-	if (!l->ns[SPEC_NS_MNT].present)
-		return fail_at(err, "linux.namespaces", "a mount namespace is required");
-	/* Joining a UTS namespace and renaming it would rename someone else. */
-	if (s->hostname && (!uts->present || uts->path))
+	/*
+	 * A joined UTS namespace is renamed too, as runc and crun do (it is what
+	 * pods sharing one namespace rely on); only the host's is off limits.
+	 */
+	if (s->hostname && !uts->present)
 		return fail_at(err, "hostname", "unable to set hostname without a private UTS namespace");
-	if (s->domainname && (!uts->present || uts->path))
+	if (s->domainname && !uts->present)
 		return fail_at(err, "domainname", "unable to set domainname without a private UTS namespace");
 	if (l->n_uid_mappings && !user->present)
 		return fail_at(err, "linux.uidMappings", "requires a user namespace");

@@ -167,6 +167,8 @@ int state_save(int dirfd, const struct berth_state *st, berr_t *err)
 		if (a)
 			json_object_set_new(o, "annotations", a);
 	}
+	if (st->cgroup)
+		json_object_set_new(o, "cgroup", json_string(st->cgroup));
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)
@@ -191,6 +193,8 @@ static enum berth_status derive_status(int dirfd, const struct berth_state *st, 
 		return BERTH_CREATING;
 	if (fstatat(dirfd, START_SOCK, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		return BERTH_CREATED;
+	if (fstatat(dirfd, PAUSED_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return BERTH_PAUSED;
 	return BERTH_RUNNING;
 }
 
@@ -226,6 +230,8 @@ int state_load(int dirfd, const char *id, struct berth_state *st, berr_t *err)
 	st->rootfs = dup_field(o, "rootfs");
 	st->created = dup_field(o, "created");
 	st->owner = dup_field(o, "owner");
+	if (json_is_string(json_object_get(o, "cgroup")))
+		st->cgroup = strdup(json_string_value(json_object_get(o, "cgroup")));
 	a = json_object_get(o, "annotations");
 	if (json_is_object(a))
 		st->annotations_json = json_dumps(a, JSON_COMPACT);
@@ -242,6 +248,7 @@ void berth_state_clear(struct berth_state *st)
 	free(st->created);
 	free(st->owner);
 	free(st->annotations_json);
+	free(st->cgroup);
 	memset(st, 0, sizeof(*st));
 }
 

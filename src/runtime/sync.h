@@ -11,7 +11,7 @@
  * SOCK_SEQPACKET socket: one datagram = one message, so no framing bugs.
  */
 enum sync_type {
-	SYNC_USERNS_MAPPED = 1, /* parent -> init: uid/gid maps written */
+	SYNC_GO = 1,            /* parent -> init: maps written, cgroup joined: go on */
 	SYNC_PID,               /* helper -> parent: payload = init pid (decimal) */
 	SYNC_HOOKS_RUNTIME,     /* init -> parent: run prestart + createRuntime */
 	SYNC_HOOKS_DONE,        /* parent -> init: payload = state JSON */

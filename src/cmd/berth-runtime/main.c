@@ -21,6 +21,11 @@ static const char usage[] =
 	"  state     print the state of a container as JSON\n"
 	"  kill      send a signal to the container's init (or all its processes)\n"
 	"  delete    delete a stopped container (--force: any)\n"
+	"  pause     freeze every process of the container\n"
+	"  resume    thaw a paused container\n"
+	"  ps        list the container's processes\n"
+	"  update    change the resource limits of a running container\n"
+	"  events    stream stats and OOM events as JSON\n"
 	"  list      list containers\n"
 	"  spec      write a default config.json\n"
 	"  features  print the features this runtime supports, as JSON\n"
@@ -44,6 +49,9 @@ static const struct {
 	{ "run", cmd_run, true },        { "exec", cmd_exec, true },
 	{ "state", cmd_state, false },
 	{ "kill", cmd_kill, false },     { "delete", cmd_delete, false },
+	{ "pause", cmd_pause, false },   { "resume", cmd_resume, false },
+	{ "ps", cmd_ps, false },         { "update", cmd_update, false },
+	{ "events", cmd_events, false },
 	{ "list", cmd_list, false },
 	{ "spec", cmd_spec, false },     { "features", cmd_features, false },
 };
