@@ -13,6 +13,7 @@
  */
 #include "container.h"
 #include "hooks.h"
+#include "personality.h"
 #include "process.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -25,6 +26,7 @@
 #include <linux/close_range.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -144,6 +146,8 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 	}
 	if (s->process && process_setup_early(s->process, err) < 0)
 		return -1;
+	if (c->personality != PERSONALITY_NONE && personality(c->personality) < 0)
+		return berr_errno(err, "personality");
 	return 0;
 }
 

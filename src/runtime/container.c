@@ -13,6 +13,7 @@
  */
 #include "container.h"
 #include "cgroup.h"
+#include "personality.h"
 #include "rootfs.h"
 #include "hooks.h"
 #include "sync.h"
@@ -254,13 +255,16 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	struct cgroup_opts cgo;
 	struct cgroup *cg = NULL;
 	struct init_ctx ictx;
+	unsigned long persona;
 	pid_t pid = -1;
 
 	c->rootfd = c->dirfd = -1;
 	container_cgroup_opts(rt, &cgo);
 	if (berth_id_validate(o->id, err) < 0 || load_bundle(o, c, err) < 0 ||
 	    check_terminal(o, c->spec, console_fd >= 0, err) < 0 ||
-	    check_preserve_fds(o->preserve_fds, err) < 0 || cgroup_validate(&cgo, c->spec, err) < 0)
+	    check_preserve_fds(o->preserve_fds, err) < 0 || cgroup_validate(&cgo, c->spec, err) < 0 ||
+	    personality_parse(c->spec->linux.personality, &persona, err) < 0 ||
+	    intel_rdt_check(c->spec->linux.intel_rdt, err) < 0)
 		goto fail_early;
 
 	c->rootfd = state_root_open(rt, true, err);
@@ -288,6 +292,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		.spec = c->spec, .id = o->id, .rootfs = c->st.rootfs, .bundle = c->st.bundle, .sync_fd = sp[1],
 		.start_fd = start_fd, .console_fd = console_fd, .preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
+		.personality = persona,
 	};
 	pid = ns_spawn_init(&ictx, sp[0], err);
 	close(sp[1]);

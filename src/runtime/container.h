@@ -27,6 +27,7 @@ struct init_ctx {
 	unsigned int preserve_fds;
 	bool no_pivot;
 	bool no_new_keyring;
+	unsigned long personality;  /* PERSONALITY_NONE: leave it */
 };
 
 /* A container as the runtime side handles it. */
