@@ -6,6 +6,7 @@
  * container's status after deleting it (unless --keep).
  */
 #include "container.h"
+#include "cgroup.h"
 #include "terminal.h"
 #include "../util/cleanup.h"
 
@@ -152,6 +153,19 @@ static int recv_own_master(int fd, int *master, berr_t *err)
 	return 0;
 }
 
+/* The exit path tells about an OOM kill, as `events` does. */
+static void report_oom(const struct berth_runtime *rt, const struct container *c)
+{
+	struct cgroup *cg = NULL;
+	uint64_t n = 0;
+
+	if (container_cgroup(rt, c, &cg, NULL) == 0 && cg && cgroup_oom_count(cg, &n, NULL) == 0 &&
+	    n > 0)
+		berth_log_warn("container %s: %llu process(es) killed by the OOM killer", c->st.id,
+			       (unsigned long long)n);
+	cgroup_free(cg);
+}
+
 void fg_block_signals(sigset_t *all, sigset_t *old)
 {
 	/* blocked before clone: no signal meant for the container is lost */
@@ -195,6 +209,7 @@ int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o,
 		goto out;
 
 	ret = fg_wait(c.st.pid, &all, master, status, err);
+	report_oom(rt, &c);
 	if (!o->keep) {
 		_cleanup_berr_ berr_t e = NULL;
 
