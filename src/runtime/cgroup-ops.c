@@ -200,7 +200,12 @@ static int make_dirs(struct cg_dir *d, const char *want, berr_t *err)
 		if (c != '/' && c != '\0')
 			continue;
 		*p = '\0';
-		if (v2) {   /* the parent must delegate controllers first */
+		/*
+		 * The parent must delegate controllers first.  On a hybrid host
+		 * only in directories berth made: the cgroup2 root there belongs
+		 * to the host (and turning hugetlb on in it breaks other runtimes).
+		 */
+		if (v2 && (!want || d->top)) {
 			char *slash = strrchr(buf, '/');
 
 			*slash = '\0';
