@@ -201,15 +201,17 @@ static int make_dirs(struct cg_dir *d, const char *want, berr_t *err)
 			continue;
 		*p = '\0';
 		/*
-		 * The parent must delegate controllers first.  On a hybrid host
-		 * only in directories berth made: the cgroup2 root there belongs
-		 * to the host (and turning hugetlb on in it breaks other runtimes).
+		 * The parent must delegate controllers first.  Not the cgroup2 root
+		 * of a hybrid host, though: it belongs to the host (and hugetlb
+		 * turned on there makes other runtimes refuse to start).
 		 */
-		if (v2 && (!want || d->top)) {
+		if (v2) {
 			char *slash = strrchr(buf, '/');
+			bool host_root;
 
 			*slash = '\0';
-			if ((!want || *want) && cg_v2_enable(buf, want, err) < 0)
+			host_root = want && !strcmp(buf, d->mnt);
+			if (!host_root && (!want || *want) && cg_v2_enable(buf, want, err) < 0)
 				return -1;
 			*slash = '/';
 		}
