@@ -12,6 +12,8 @@
  * caller beyond --preserve-fds are marked close-on-exec.
  */
 #include "container.h"
+#include "berth-seccomp.h"
+#include "lsm.h"
 #include "hooks.h"
 #include "personality.h"
 #include "process.h"
@@ -168,7 +170,7 @@ static _Noreturn void init_start(const struct init_ctx *c)
 	if (hooks_run(s, SPEC_HOOK_START_CONTAINER, m.payload, &err) < 0)
 		goto fail;
 	sync_msg_clear(&m);
-	if (process_set_identity(s->process, &err) < 0)
+	if (container_confine(s->process, c->seccomp, &err) < 0)
 		goto fail;
 	/* --preserve-fds: hand 3 .. 3+N-1 over as they are, even if marked CLOEXEC */
 	for (unsigned int fd = 3; fd < 3 + c->preserve_fds; fd++)
@@ -178,6 +180,20 @@ static _Noreturn void init_start(const struct init_ctx *c)
 fail:
 	sync_send_error(conn, err);
 	_exit(127);
+}
+
+int container_confine(const struct spec_process *p, struct berth_seccomp *sc, berr_t *err)
+{
+	if (!p->no_new_privileges && sc && seccomp_install(sc, err) < 0)
+		return -1;
+	if (process_set_identity(p, err) < 0)
+		return -1;
+	/* before the late filter: writing the label needs open and write */
+	if (lsm_set_exec_label(p, "/proc", err) < 0)
+		return -1;
+	if (p->no_new_privileges && sc && seccomp_install(sc, err) < 0)
+		return -1;
+	return 0;
 }
 
 _Noreturn void container_init(const struct init_ctx *c)

@@ -12,7 +12,9 @@
  * with its mount namespace) and the state directory removed.
  */
 #include "container.h"
+#include "berth-seccomp.h"
 #include "cgroup.h"
+#include "lsm.h"
 #include "personality.h"
 #include "rootfs.h"
 #include "hooks.h"
@@ -254,6 +256,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	_cleanup_close_ int start_fd = -1;
 	struct cgroup_opts cgo;
 	struct cgroup *cg = NULL;
+	struct berth_seccomp *sc = NULL;
 	struct init_ctx ictx;
 	unsigned long persona;
 	pid_t pid = -1;
@@ -264,7 +267,10 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	    check_terminal(o, c->spec, console_fd >= 0, err) < 0 ||
 	    check_preserve_fds(o->preserve_fds, err) < 0 || cgroup_validate(&cgo, c->spec, err) < 0 ||
 	    personality_parse(c->spec->linux.personality, &persona, err) < 0 ||
-	    intel_rdt_check(c->spec->linux.intel_rdt, err) < 0)
+	    intel_rdt_check(c->spec->linux.intel_rdt, err) < 0 ||
+	    seccomp_compile(c->spec->linux.seccomp, &sc, err) < 0 ||
+	    (c->spec->process &&
+	     lsm_check(c->spec->process, c->spec->linux.mount_label, "/proc", "/sys", err) < 0))
 		goto fail_early;
 
 	c->rootfd = state_root_open(rt, true, err);
@@ -292,7 +298,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		.spec = c->spec, .id = o->id, .rootfs = c->st.rootfs, .bundle = c->st.bundle, .sync_fd = sp[1],
 		.start_fd = start_fd, .console_fd = console_fd, .preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
-		.personality = persona,
+		.personality = persona, .seccomp = sc,
 	};
 	pid = ns_spawn_init(&ictx, sp[0], err);
 	close(sp[1]);
@@ -335,6 +341,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	if (console_fd >= 0)
 		close(console_fd);
 	cgroup_free(cg);
+	seccomp_free(sc);
 	berth_log_debug("created %s, init pid %d", o->id, pid);
 	return 0;
 
@@ -362,6 +369,7 @@ fail:
 fail_early:
 	if (console_fd >= 0)
 		close(console_fd);
+	seccomp_free(sc);
 	return -1;
 }
 

@@ -28,7 +28,14 @@ struct init_ctx {
 	bool no_pivot;
 	bool no_new_keyring;
 	unsigned long personality;  /* PERSONALITY_NONE: leave it */
+	struct berth_seccomp *seccomp; /* compiled by the runtime, loaded by the init; or NULL */
 };
+
+/* seccomp and identity in the order that lets both work: with
+ * no_new_privs the filter goes last (no CAP_SYS_ADMIN needed, and it never
+ * sees our own setuid/capset); without, it must go while we still hold
+ * CAP_SYS_ADMIN. */
+int container_confine(const struct spec_process *p, struct berth_seccomp *sc, berr_t *err);
 
 /* A container as the runtime side handles it. */
 struct container {

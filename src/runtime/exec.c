@@ -10,7 +10,9 @@
  * joins it (and the time namespace) itself before forking the process.
  */
 #include "container.h"
+#include "berth-seccomp.h"
 #include "cgroup.h"
+#include "lsm.h"
 #include "process.h"
 #include "sync.h"
 #include "terminal.h"
@@ -161,6 +163,8 @@ static int build_process(const struct berth_exec_opts *o, const struct spec *cs,
 		if (!e->p.selinux_label)
 			e->p.selinux_label = base->selinux_label;
 	}
+	if (lsm_check(&e->p, NULL, "/proc", "/sys", err) < 0)
+		return -1;
 	if (e->p.terminal && !o->console_socket && o->detach)
 		return berr_fail(err, "a terminal with --detach needs --console-socket");
 	if (!e->p.terminal && o->console_socket)
@@ -197,6 +201,7 @@ static int ns_differing(pid_t pid)
 
 struct exec_child {
 	const struct exec_proc *e;
+	struct berth_seccomp *seccomp;
 	int pidfd;
 	int ns_flags;
 	int sync_fd;
@@ -221,7 +226,7 @@ static int child_setup(const struct exec_child *x, berr_t *err)
 			return -1;
 		close(x->console_fd);
 	}
-	if (process_setup_early(p, err) < 0 || process_set_identity(p, err) < 0)
+	if (process_setup_early(p, err) < 0 || container_confine(p, x->seccomp, err) < 0)
 		return -1;
 	for (unsigned int fd = 3; fd < 3 + x->preserve_fds; fd++)
 		fcntl((int)fd, F_SETFD, 0);
@@ -319,6 +324,7 @@ static int exec_in(const struct berth_runtime *rt, struct container *c,
 		   const struct berth_exec_opts *o, struct exec_proc *e, int *status, berr_t *err)
 {
 	_cleanup_close_ int pidfd = -1, console_fd = -1, own_tty = -1, master = -1;
+	_cleanup_seccomp_ struct berth_seccomp *sc = NULL;
 	int sp[2] = { -1, -1 };
 	struct exec_child x;
 	sigset_t all, old;
@@ -327,6 +333,9 @@ static int exec_in(const struct berth_runtime *rt, struct container *c,
 
 	pidfd = container_pidfd(&c->st, err);
 	if (pidfd < 0)
+		return -1;
+	/* the container's profile, whatever --process says */
+	if (seccomp_compile(c->spec->linux.seccomp, &sc, err) < 0)
 		return -1;
 	if (o->console_socket) {
 		console_fd = terminal_connect_socket(o->console_socket, err);
@@ -344,7 +353,7 @@ static int exec_in(const struct berth_runtime *rt, struct container *c,
 		return berr_errno(err, "socketpair");
 
 	x = (struct exec_child){ .e = e, .pidfd = pidfd, .ns_flags = ns_differing(c->st.pid),
-				 .sync_fd = sp[1], .console_fd = console_fd,
+				 .sync_fd = sp[1], .console_fd = console_fd, .seccomp = sc,
 				 .preserve_fds = o->preserve_fds };
 	fg_block_signals(&all, &old);
 	ret = spawn(&x, sp[0], &pid, err);

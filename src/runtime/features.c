@@ -57,7 +57,7 @@ char *berth_features_json(void)
 	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "time",
 					  "user", "uts" };
 	static const char *const actions[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",
-		"SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
+		"SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
 		"SCMP_ACT_TRACE", "SCMP_ACT_TRAP" };
 	static const char *const ops[] = { "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
 		"SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE" };
@@ -67,7 +67,7 @@ char *berth_features_json(void)
 	char *text;
 
 	seccomp = json_pack("{s:b, s:o, s:o, s:o, s:o}", "enabled", 1, "actions",
-			    str_array(actions, 9), "operators", str_array(ops, 7), "archs",
+			    str_array(actions, 8), "operators", str_array(ops, 7), "archs",
 			    str_array(archs, 5), "knownFlags",
 			    json_pack("[s,s,s]", "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
 				      "SECCOMP_FILTER_FLAG_SPEC_ALLOW"));

@@ -10,6 +10,7 @@
  * fsmount(), move_mount(), mount_setattr().
  */
 #include "rootfs.h"
+#include "lsm.h"
 #include "devices.h"
 #include "mounts.h"
 #include "../util/cleanup.h"
@@ -190,14 +191,28 @@ static bool dev_is_fresh(const struct spec_mount *dev)
 	return !dev->bind && dev->type && (!strcmp(dev->type, "tmpfs") || !strcmp(dev->type, "ramfs"));
 }
 
+/* linux.mountLabel: context="LABEL" in the data of the mounts that take it */
+static int mount_labelled(int root_fd, const struct spec_mount *m, const char *label, berr_t *err)
+{
+	struct spec_mount copy = *m;
+	int ret;
+
+	if (!label)
+		return mount_entry(root_fd, m, err);
+	copy.data = lsm_mount_label_data(m->data, label, m->type);
+	if (!copy.data && m->data)
+		return berr_set(err, ENOMEM, "mount label");
+	ret = mount_entry(root_fd, &copy, err);
+	free(copy.data);
+	return ret;
+}
+
 static int mount_all(int root_fd, const struct spec *s, berr_t *err)
 {
-	/* TODO(selinux): linux.mountLabel goes into the data of each mount
-	 * here (context="..."), once there is SELinux support. */
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
 
-		if (mount_entry(root_fd, m, err) < 0)
+		if (mount_labelled(root_fd, m, s->linux.mount_label, err) < 0)
 			return berr_prefix(err, "mounts[%zu] %s", i, m->destination);
 	}
 	return 0;

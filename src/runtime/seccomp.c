@@ -162,6 +162,9 @@ static int add_arches(struct berth_seccomp *f, const json_t *archs, berr_t *err)
 					 i, name, v->major, v->minor, v->micro);
 		/* the native architecture is in every new filter already */
 		rc = seccomp_arch_add(f->ctx, token);
+		if (rc == -EDOM)
+			return berr_fail(err, FIELD ".architectures[%zu]: %s cannot be in one filter "
+					 "with the native architecture (other byte order)", i, name);
 		if (rc < 0 && rc != -EEXIST)
 			return berr_set(err, -rc, FIELD ".architectures[%zu]: add %s", i, name);
 	}
