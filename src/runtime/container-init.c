@@ -38,23 +38,47 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
-/* Wait until the runtime has written our id maps and put us in our cgroup. */
-static int init_wait_go(const struct init_ctx *c, berr_t *err)
+static int init_wait(const struct init_ctx *c, enum sync_type type, berr_t *err)
 {
 	struct sync_msg m;
 
-	if (sync_expect(c->sync_fd, SYNC_GO, &m, err) < 0)
+	if (sync_expect(c->sync_fd, type, &m, err) < 0)
 		return -1;
 	sync_msg_clear(&m);
-	if (ns_new_userns(c->spec)) {
-		/* become the mapped root; without a mapping for 0, stay as we are */
-		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
-			return berr_errno(err, "setresgid 0 in user namespace");
-		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
-			return berr_errno(err, "setresuid 0 in user namespace");
-	}
-	/* only now: the namespace's root is the cgroup we were just moved to */
-	if (ns_new_cgroupns(c->spec) && unshare(CLONE_NEWCGROUP) < 0)
+	return 0;
+}
+
+/* A new user namespace is of no use until the runtime has written its maps. */
+static int init_userns(const struct init_ctx *c, berr_t *err)
+{
+	if (!ns_new_userns(c->spec))
+		return 0;
+	if (init_wait(c, SYNC_MAPPED, err) < 0)
+		return -1;
+	/* become the mapped root; without a mapping for 0, stay as we are */
+	if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+		return berr_errno(err, "setresgid 0 in user namespace");
+	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+		return berr_errno(err, "setresuid 0 in user namespace");
+	return 0;
+}
+
+/*
+ * Moving a task between v1 cgroups waits for an RCU grace period, often the
+ * longest step of create.  So the init builds its mounts meanwhile and waits
+ * only before anything forks or allocates for the container (hooks, the
+ * process).  With a new cgroup namespace it must wait first: the namespace
+ * (and a cgroup2 mount inside it) is rooted where the init is at unshare.
+ */
+static int init_cgroup(const struct init_ctx *c, bool before_mounts, berr_t *err)
+{
+	bool cgns = ns_new_cgroupns(c->spec);
+
+	if (before_mounts != cgns)
+		return 0;
+	if (init_wait(c, SYNC_CGROUP, err) < 0)
+		return -1;
+	if (cgns && unshare(CLONE_NEWCGROUP) < 0)
 		return berr_errno(err, "create cgroup namespace");
 	return 0;
 }
@@ -115,7 +139,7 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 	const struct spec *s = c->spec;
 	struct sync_msg m;
 
-	if (init_wait_go(c, err) < 0 || ns_join_paths(s, err) < 0)
+	if (init_userns(c, err) < 0 || ns_join_paths(s, err) < 0 || init_cgroup(c, true, err) < 0)
 		return -1;
 	if (init_keyring(c, err) < 0)
 		return -1;
@@ -124,7 +148,7 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 		return berr_errno(err, "chdir %s", c->bundle);
 	if (rootfs_prepare(s, c->rootfs, err) < 0)
 		return -1;
-	if (init_uts(s, err) < 0)
+	if (init_uts(s, err) < 0 || init_cgroup(c, false, err) < 0)
 		return -1;
 
 	/* prestart + createRuntime run in the runtime's namespaces */

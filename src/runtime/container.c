@@ -316,7 +316,10 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		berr_fail(err, "container init exited during setup");
 		goto fail;
 	}
-	/* the init waits for GO: nothing of the container runs outside its cgroup */
+	if (ns_new_userns(c->spec) &&
+	    (ns_write_id_maps(pid, c->spec, err) < 0 || sync_send(sp[0], SYNC_MAPPED, NULL, err) < 0))
+		goto fail;
+	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks */
 	if (cgroup_create(&cgo, c->spec, o->id, pid, &cg, err) < 0)
 		goto fail;
 	if (cg && !(c->st.cgroup = cgroup_serialize(cg))) {
@@ -326,9 +329,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	c->st.status = BERTH_CREATING;
 	if (state_save(c->dirfd, &c->st, err) < 0)
 		goto fail;
-	if (ns_new_userns(c->spec) && ns_write_id_maps(pid, c->spec, err) < 0)
-		goto fail;
-	if (sync_send(sp[0], SYNC_GO, NULL, err) < 0 || drive_init(sp[0], c, err) < 0)
+	if (sync_send(sp[0], SYNC_CGROUP, NULL, err) < 0 || drive_init(sp[0], c, err) < 0)
 		goto fail;
 	c->st.status = BERTH_CREATED;
 	if (state_save(c->dirfd, &c->st, err) < 0)

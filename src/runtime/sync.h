@@ -11,7 +11,9 @@
  * SOCK_SEQPACKET socket: one datagram = one message, so no framing bugs.
  */
 enum sync_type {
-	SYNC_GO = 1,            /* parent -> init: maps written, cgroup joined: go on */
+	SYNC_GO = 1,            /* parent -> exec child: in the cgroup, go on */
+	SYNC_MAPPED,            /* parent -> init: uid/gid maps written */
+	SYNC_CGROUP,            /* parent -> init: moved into its cgroup */
 	SYNC_PID,               /* helper -> parent: payload = init pid (decimal) */
 	SYNC_HOOKS_RUNTIME,     /* init -> parent: run prestart + createRuntime */
 	SYNC_HOOKS_DONE,        /* parent -> init: payload = state JSON */
