@@ -147,8 +147,8 @@ static int apply_resources(const struct cgroup *cg, const struct cg_res *r, berr
 	warn_ignored(r);
 	for (size_t i = 0; i < cg_n_groups; i++) {
 		const struct cg_group *g = &cg_groups[i];
-		const char *dir;
-		bool v2;
+		const char *dir = NULL;
+		bool v2 = false;
 
 		if (!g->used(r))
 			continue;

@@ -241,7 +241,7 @@ int get_strv(json_t *o, const char *path, const char *key, bool req,
 	     const char *(*check)(const char *), char ***out, berr_t *err)
 {
 	char p[FIELD_PATH_MAX];
-	json_t *arr, *v;
+	json_t *arr = NULL, *v;
 	char **strv;
 	size_t i;
 	int r;
