@@ -119,8 +119,8 @@ static void warn_v1_only(const struct cg_res *r)
 
 int cg_v2_memory(const char *dir, const struct cg_res *r, berr_t *err)
 {
-	bool set;
-	int64_t swap;
+	bool set = false;
+	int64_t swap = 0;
 
 	warn_v1_only(r);
 	if (r->check_before_update && r->has_mem_limit && r->mem_limit > 0) {
