@@ -185,6 +185,42 @@ static int v2_wanted(const struct cgroup *cg, const struct cg_res *r, char **wan
 
 /* ---- create ------------------------------------------------------------------------- */
 
+/*
+ * The first missing level of each directory, found before anything is made:
+ * those are the ones berth will create (make_dirs() keeps d->top), so a
+ * state saved now already says what delete may remove.
+ */
+static int plan_tops(struct cgroup *cg, berr_t *err)
+{
+	for (size_t i = 0; i < cg->n_dirs; i++) {
+		struct cg_dir *d = &cg->dirs[i];
+		char buf[PATH_MAX];
+		size_t mlen = strlen(d->mnt);
+
+		if (d->top || snprintf(buf, sizeof(buf), "%s", d->path) >= (int)sizeof(buf))
+			continue;
+		for (char *p = buf + mlen + 1;; p++) {
+			char c = *p;
+			struct stat st;
+
+			if (c != '/' && c != '\0')
+				continue;
+			*p = '\0';
+			if (stat(buf, &st) < 0) {
+				if (errno != ENOENT)
+					return berr_errno(err, "stat %s", buf);
+				if (!(d->top = strdup(buf)))
+					return berr_errno(err, "cgroup");
+				break;
+			}
+			if (c == '\0')
+				break;
+			*p = c;
+		}
+	}
+	return 0;
+}
+
 /* mkdir each missing level of d->path below its mount; d->top = first created */
 static int make_dirs(struct cg_dir *d, const char *want, berr_t *err)
 {
@@ -295,6 +331,10 @@ int cgroup_create(const struct cgroup_opts *o, const struct spec *s, const char 
 			       "D-Bus is not supported", cg->dirs[0].path);
 	if (check_resources(cg, &r, false, err) < 0 || v2_wanted(cg, &r, &want, err) < 0)
 		goto out;
+	if (plan_tops(cg, err) < 0)
+		goto out;
+	if (o && o->planned && o->planned(cg, o->planned_arg, err) < 0)
+		goto out;
 	for (size_t i = 0; i < cg->n_dirs; i++)
 		if (make_dirs(&cg->dirs[i], want, err) < 0)
 			goto undo;
@@ -387,8 +427,18 @@ int cgroup_destroy(struct cgroup *cg, berr_t *err)
 		ours |= cg->dirs[i].top != NULL;
 	if (!ours)
 		return 0;
-	if (kill_all(cg, err) < 0)
-		ret = -1;
+	{
+		_cleanup_berr_ berr_t e = NULL;
+
+		/* planned but never made (create was killed first): nothing to kill */
+		if (kill_all(cg, &e) < 0 && e->errnum != ENOENT) {
+			ret = -1;
+			if (err) {
+				*err = e;
+				e = NULL;
+			}
+		}
+	}
 	for (size_t i = 0; i < cg->n_dirs; i++)
 		if (cg->dirs[i].top && remove_dir(&cg->dirs[i], ret < 0 ? NULL : err) < 0)
 			ret = -1;

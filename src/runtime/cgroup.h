@@ -23,12 +23,18 @@
 
 struct cgroup;
 
+
 struct cgroup_opts {
 	const char *fs_root;       /* "/sys/fs/cgroup"; tests point it at a fake tree */
 	const char *manager;       /* "cgroupfs" (default), "systemd", "disabled" */
 	bool systemd_path;         /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
 	const char *proc_dir;      /* where "mountinfo" and "cgroup" are read: NULL = "/proc/self";
 				    * tests point it at fake files describing a fake fs_root */
+	/* Called by cgroup_create() once it knows which directories it will
+	 * make, before making any: the caller records cgroup_serialize() so a
+	 * runtime killed at any later moment leaves a cgroup delete can find. */
+	int (*planned)(const struct cgroup *cg, void *arg, berr_t *err);
+	void *planned_arg;
 };
 
 /* Create the cgroup for linux.cgroupsPath (default: "/berth/<id>"), or join

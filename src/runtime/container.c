@@ -244,6 +244,18 @@ void container_kill_and_reap(pid_t pid)
 		;
 }
 
+/* Before any cgroup directory exists, state.json names them all. */
+static int save_planned_cgroup(const struct cgroup *cg, void *arg, berr_t *err)
+{
+	struct container *c = arg;
+
+	free(c->st.cgroup);
+	c->st.cgroup = cgroup_serialize(cg);
+	if (!c->st.cgroup)
+		return berr_set(err, ENOMEM, "cgroup");
+	return state_save(c->dirfd, &c->st, err);
+}
+
 /*
  * Everything create does; on success the init waits for start.  console_fd,
  * if >= 0, is where the pty master goes instead of --console-socket (run's
@@ -319,15 +331,13 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	if (ns_new_userns(c->spec) &&
 	    (ns_write_id_maps(pid, c->spec, err) < 0 || sync_send(sp[0], SYNC_MAPPED, NULL, err) < 0))
 		goto fail;
-	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks */
-	if (cgroup_create(&cgo, c->spec, o->id, pid, &cg, err) < 0)
-		goto fail;
-	if (cg && !(c->st.cgroup = cgroup_serialize(cg))) {
-		berr_set(err, ENOMEM, "cgroup");
-		goto fail;
-	}
 	c->st.status = BERTH_CREATING;
 	if (state_save(c->dirfd, &c->st, err) < 0)
+		goto fail;
+	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks */
+	cgo.planned = save_planned_cgroup;
+	cgo.planned_arg = c;
+	if (cgroup_create(&cgo, c->spec, o->id, pid, &cg, err) < 0)
 		goto fail;
 	if (sync_send(sp[0], SYNC_CGROUP, NULL, err) < 0 || drive_init(sp[0], c, err) < 0)
 		goto fail;
