@@ -24,6 +24,7 @@
 #include "../util/cleanup.h"
 
 #include <fcntl.h>
+#include <jansson.h>
 #include <sched.h>
 #include <linux/close_range.h>
 #include <signal.h>
@@ -81,6 +82,36 @@ static int init_cgroup(const struct init_ctx *c, bool before_mounts, berr_t *err
 	if (cgns && unshare(CLONE_NEWCGROUP) < 0)
 		return berr_errno(err, "create cgroup namespace");
 	return 0;
+}
+
+/*
+ * Hooks run in the container's namespaces get the pid as the container sees
+ * it (runtime-spec, state: "pid"), which only the init knows.
+ */
+static char *state_as_seen_inside(const char *state_json)
+{
+	json_t *o = json_loads(state_json ? state_json : "{}", 0, NULL);
+	char *text;
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "pid", json_integer(getpid()));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
+}
+
+static int run_inner_hooks(const struct spec *s, enum spec_hook_kind k, const char *state_json,
+			   berr_t *err)
+{
+	_cleanup_free_ char *state = NULL;
+
+	if (!s->hooks[k].n)
+		return 0;
+	state = state_as_seen_inside(state_json);
+	if (!state)
+		return berr_set(err, ENOMEM, "%s hooks", spec_hook_name(k));
+	return hooks_run(s, k, state, err);
 }
 
 static int init_uts(const struct spec *s, berr_t *err)
@@ -156,7 +187,7 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 	    sync_expect(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
 		return -1;
 	/* createContainer: container namespaces, before pivot_root */
-	if (hooks_run(s, SPEC_HOOK_CREATE_CONTAINER, m.payload, err) < 0) {
+	if (run_inner_hooks(s, SPEC_HOOK_CREATE_CONTAINER, m.payload, err) < 0) {
 		sync_msg_clear(&m);
 		return -1;
 	}
@@ -191,7 +222,7 @@ static _Noreturn void init_start(const struct init_ctx *c)
 		berr_fail(&err, "config has no process to start");
 		goto fail;
 	}
-	if (hooks_run(s, SPEC_HOOK_START_CONTAINER, m.payload, &err) < 0)
+	if (run_inner_hooks(s, SPEC_HOOK_START_CONTAINER, m.payload, &err) < 0)
 		goto fail;
 	sync_msg_clear(&m);
 	if (container_confine(s->process, c->seccomp, &err) < 0)
