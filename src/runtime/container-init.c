@@ -197,7 +197,7 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 	    rootfs_finalize(s, err) < 0)
 		return -1;
 	if (s->process && s->process->terminal && c->console_fd >= 0) {
-		if (terminal_setup(c->console_fd, s->process, err) < 0)
+		if (terminal_setup(c->console_fd, s->process, true, err) < 0)
 			return -1;
 		close(c->console_fd);
 	}

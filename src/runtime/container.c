@@ -244,6 +244,28 @@ void container_kill_and_reap(pid_t pid)
 		;
 }
 
+/*
+ * The init may fail while we were busy (it mounts while we set up its
+ * cgroup): then our error is a symptom (EPIPE, ESRCH) and the init's own
+ * message, already queued on the socket, is the one to report.
+ */
+static void prefer_init_error(int fd, berr_t *err)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct sync_msg m;
+	berr_t e = NULL;
+
+	if (poll(&p, 1, 0) <= 0 || sync_recv(fd, &m, &e) < 0) {
+		berr_free(&e);
+		return;
+	}
+	if (m.type == SYNC_ERROR) {
+		berr_fail(err, "%s", m.payload);
+		(*err)->errnum = m.errnum;
+	}
+	sync_msg_clear(&m);
+}
+
 /* Before any cgroup directory exists, state.json names them all. */
 static int save_planned_cgroup(const struct cgroup *cg, void *arg, berr_t *err)
 {
@@ -357,8 +379,10 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	return 0;
 
 fail:
-	if (sp[0] >= 0)
+	if (sp[0] >= 0) {
+		prefer_init_error(sp[0], err);
 		close(sp[0]);
+	}
 	if (sp[1] >= 0)
 		close(sp[1]);
 	container_kill_and_reap(pid);

@@ -22,15 +22,16 @@ struct dev_node {
 	mode_t mode;              /* permission bits */
 	uid_t uid;
 	gid_t gid;
+	bool strict;              /* linux.devices: an existing other file is an error */
 };
 
 static const struct dev_node default_devices[] = {
-	{ "/dev/null", 'c', 1, 3, 0666, 0, 0 },
-	{ "/dev/zero", 'c', 1, 5, 0666, 0, 0 },
-	{ "/dev/full", 'c', 1, 7, 0666, 0, 0 },
-	{ "/dev/random", 'c', 1, 8, 0666, 0, 0 },
-	{ "/dev/urandom", 'c', 1, 9, 0666, 0, 0 },
-	{ "/dev/tty", 'c', 5, 0, 0666, 0, 0 },
+	{ "/dev/null", 'c', 1, 3, 0666, 0, 0, false },
+	{ "/dev/zero", 'c', 1, 5, 0666, 0, 0, false },
+	{ "/dev/full", 'c', 1, 7, 0666, 0, 0, false },
+	{ "/dev/random", 'c', 1, 8, 0666, 0, 0, false },
+	{ "/dev/urandom", 'c', 1, 9, 0666, 0, 0, false },
+	{ "/dev/tty", 'c', 5, 0, 0666, 0, 0, false },
 };
 
 static const struct {
@@ -59,9 +60,21 @@ static int mknod_device(int dir, const char *name, const struct dev_node *d, ber
 	dev_t dev = d->type == 'p' ? 0 : makedev(d->major, d->minor);
 
 	/* Already there (listed twice, or a default also in linux.devices):
-	 * the first one wins. */
-	if (mknodat(dir, name, node_type(d->type) | d->mode, dev) < 0)
-		return errno == EEXIST ? 0 : berr_errno(err, "mknod");
+	 * the first one wins.  But the spec: a linux.devices path holding
+	 * anything else MUST fail, not be silently kept. */
+	if (mknodat(dir, name, node_type(d->type) | d->mode, dev) < 0) {
+		struct stat st;
+
+		if (errno != EEXIST)
+			return berr_errno(err, "mknod");
+		if (!d->strict)
+			return 0;
+		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (st.st_mode & S_IFMT) == node_type(d->type) && (d->type == 'p' || st.st_rdev == dev))
+			return 0;
+		return berr_fail(err, "exists and is not a %c %u:%u device", d->type, d->major,
+				 d->minor);
+	}
 	if (fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return berr_errno(err, "chown %u:%u", d->uid, d->gid);
 	/* mknod(2) applied the umask; the config's mode must be exact */
@@ -133,6 +146,7 @@ static int create_config_devices(int root_fd, const struct spec *s, bool bind_no
 			.mode = sd->has_file_mode ? sd->file_mode & 07777 : 0666,
 			.uid = sd->has_uid ? sd->uid : 0,
 			.gid = sd->has_gid ? sd->gid : 0,
+			.strict = true,
 		};
 
 		if (create_device(root_fd, &d, bind_nodes, err) < 0)

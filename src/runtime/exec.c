@@ -222,7 +222,7 @@ static int child_setup(const struct exec_child *x, berr_t *err)
 	if (flags && setns(x->pidfd, flags) < 0)
 		return berr_errno(err, "join the container's namespaces");
 	if (p->terminal && x->console_fd >= 0) {
-		if (terminal_setup(x->console_fd, p, err) < 0)
+		if (terminal_setup(x->console_fd, p, false, err) < 0)
 			return -1;
 		close(x->console_fd);
 	}

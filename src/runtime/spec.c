@@ -123,9 +123,12 @@ static int parse_annotations(json_t *root, struct spec *s, berr_t *err)
 	r = get_object(root, "", "annotations", OPT, &s->annotations, err);
 	if (r <= 0)
 		return r;
-	json_object_foreach(s->annotations, key, v)
+	json_object_foreach(s->annotations, key, v) {
+		if (!*key)
+			return fail_at(err, "annotations", "keys must not be empty");
 		if (!json_is_string(v))
 			return fail_key(err, "annotations", key, "must be a string");
+	}
 	return 0;
 }
 

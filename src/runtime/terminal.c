@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -98,7 +99,20 @@ static int open_pty(int *master, int *slave, char *name, size_t len, berr_t *err
 	return 0;
 }
 
-int terminal_setup(int console_fd, const struct spec_process *p, berr_t *err)
+/* The spec: with a terminal, /dev/console is the pty (a bind of the slave). */
+static int bind_console(const char *name, berr_t *err)
+{
+	int fd = open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return berr_errno(err, "create /dev/console");
+	close(fd);
+	if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		return berr_errno(err, "bind %s on /dev/console", name);
+	return 0;
+}
+
+int terminal_setup(int console_fd, const struct spec_process *p, bool console, berr_t *err)
 {
 	_cleanup_close_ int master = -1, slave = -1;
 	char name[PATH_MAX];
@@ -114,7 +128,7 @@ int terminal_setup(int console_fd, const struct spec_process *p, berr_t *err)
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return berr_errno(err, "terminal: set console size");
 	}
-	if (send_master(console_fd, master, name, err) < 0)
+	if ((console && bind_console(name, err) < 0) || send_master(console_fd, master, name, err) < 0)
 		return berr_prefix(err, "terminal");
 	/* The receiver holds its own copy; ours would keep the pty open (and
 	 * the reader blocked) after the container exits. */

@@ -217,3 +217,10 @@ create_fails() {
 	assert_one_error_line '/no/such/program'
 	assert_nothing_left
 }
+
+@test "config: a linux.devices path holding another file is an error, the file untouched" {
+	skip_if_runc "runc keeps whatever file is at a linux.devices path"
+	config '.linux.devices = [{path: "/etc/passwd", type: "c", major: 1, minor: 3}]'
+	create_fails 'linux.devices'
+	grep -q '^root:' "$BUNDLE/rootfs/etc/passwd" || fail "/etc/passwd was replaced"
+}

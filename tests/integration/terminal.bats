@@ -57,6 +57,21 @@ tty_output() { tr -d '\r' <"$TTY_OUT"; }
 	wait_status "$CID" stopped
 }
 
+@test "terminal: /dev/console is the container's pty" {
+	config '.process.terminal = true'
+	# same device numbers as the tty the process got
+	set_cmd 'stat -L -c "%t:%T" /dev/console; stat -L -c "%t:%T" $(tty)'
+	start_recvtty
+	create_ctr --console-socket "$SOCK"
+	assert_success
+	rt start "$CID"
+	wait_gone "$RECV_PID" 10
+	local out
+	out=$(tty_output)
+	assert_match "$(sed -n 1p <<<"$out")" '^88:0$' "/dev/console is pts 0 (major 0x88)"
+	assert_eq "$(sed -n 1p <<<"$out")" "$(sed -n 2p <<<"$out")" "/dev/console and the tty"
+}
+
 @test "terminal: true without --console-socket makes create fail" {
 	config '.process.terminal = true'
 	create_ctr

@@ -412,6 +412,7 @@ static void test_bad_hooks_linux(void)
 	expect_fail("hooks.createContainer", "{}", "hooks.createContainer: must be an array");
 	expect_fail("annotations.k", "1", "annotations.k: must be a string");
 	expect_fail("annotations", "[]", "annotations: must be an object");
+	expect_fail("annotations", "{'': 'x'}", "annotations: keys must not be empty");
 	expect_fail("linux", "[]", "linux: must be an object");
 	expect_fail("linux.namespaces.1.type", "'foo'", "linux.namespaces[1].type: unknown namespace type 'foo'");
 	expect_fail("linux.namespaces.1.type", "'pid'", "linux.namespaces[1].type: duplicate namespace type 'pid'");
