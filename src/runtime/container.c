@@ -334,18 +334,28 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		.no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
 		.personality = persona, .seccomp = sc,
 	};
+	c->st.id = strdup(o->id);
+	c->st.own_pidns = c->spec->linux.ns[SPEC_NS_PID].present && !c->spec->linux.ns[SPEC_NS_PID].path;
+	c->st.created = state_now_rfc3339();
+	c->st.owner = strdup("");
+	c->st.annotations_json = annotations_text(c->spec);
+	c->st.status = BERTH_CREATING;
+	/*
+	 * The cgroup exists (limits set) before the init does: after clone only
+	 * the move remains, whose RCU wait then overlaps the init's mounts.
+	 * state.json names it before any directory is made (pid 0 = no process).
+	 */
+	cgo.planned = save_planned_cgroup;
+	cgo.planned_arg = c;
+	if (cgroup_create(&cgo, c->spec, o->id, 0, &cg, err) < 0)
+		goto fail;
+
 	pid = ns_spawn_init(&ictx, sp[0], err);
 	close(sp[1]);
 	sp[1] = -1;
 	if (pid < 0)
 		goto fail;
-
-	c->st.id = strdup(o->id);
 	c->st.pid = pid;
-	c->st.own_pidns = c->spec->linux.ns[SPEC_NS_PID].present && !c->spec->linux.ns[SPEC_NS_PID].path;
-	c->st.created = state_now_rfc3339();
-	c->st.owner = strdup("");
-	c->st.annotations_json = annotations_text(c->spec);
 	if (proc_start_time(pid, &c->st.pid_start) < 0) {
 		berr_fail(err, "container init exited during setup");
 		goto fail;
@@ -353,13 +363,10 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	if (ns_new_userns(c->spec) &&
 	    (ns_write_id_maps(pid, c->spec, err) < 0 || sync_send(sp[0], SYNC_MAPPED, NULL, err) < 0))
 		goto fail;
-	c->st.status = BERTH_CREATING;
-	if (state_save(c->dirfd, &c->st, err) < 0)
-		goto fail;
 	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks */
-	cgo.planned = save_planned_cgroup;
-	cgo.planned_arg = c;
-	if (cgroup_create(&cgo, c->spec, o->id, pid, &cg, err) < 0)
+	if (cg && cgroup_enter(cg, pid, err) < 0)
+		goto fail;
+	if (state_save(c->dirfd, &c->st, err) < 0)
 		goto fail;
 	if (sync_send(sp[0], SYNC_CGROUP, NULL, err) < 0 || drive_init(sp[0], c, err) < 0)
 		goto fail;

@@ -520,9 +520,17 @@ static int mount_cgroup(int root_fd, const struct spec_mount *m, berr_t *err)
 
 	if (target < 0)
 		return target;
-	/* "cgroup" on a cgroup2-only host means the unified hierarchy (runc). */
-	if (!strcmp(type, "cgroup") && host_is_cgroup2())
+	/*
+	 * "cgroup" on a cgroup2-only host means the unified hierarchy (runc).
+	 * On a v1 or hybrid host a v1 "cgroup" mount can only fail (EBUSY: the
+	 * controllers are bound to the host's hierarchies), and trying costs
+	 * milliseconds under cgroup_mutex: go straight to the bind below.
+	 */
+	if (!strcmp(type, "cgroup")) {
+		if (!host_is_cgroup2())
+			return bind_host_tree(target, m, "/sys/fs/cgroup", MOUNT_ATTR_RDONLY, err);
 		type = "cgroup2";
+	}
 	fd = mount_fs_at(root_fd, target, m, type, err);
 	if (fd != -EPERM && fd != -EBUSY && fd != -ENOENT && fd != -ENODEV)
 		return fd;
