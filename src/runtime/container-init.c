@@ -212,6 +212,7 @@ static _Noreturn void init_start(const struct init_ctx *c)
 {
 	const struct spec *s = c->spec;
 	_cleanup_berr_ berr_t err = NULL;
+	char path[PATH_MAX];
 	struct sync_msg m;
 	int conn;
 
@@ -225,13 +226,14 @@ static _Noreturn void init_start(const struct init_ctx *c)
 	if (run_inner_hooks(s, SPEC_HOOK_START_CONTAINER, m.payload, &err) < 0)
 		goto fail;
 	sync_msg_clear(&m);
-	if (container_confine(s->process, c->seccomp, &err) < 0)
+	if (process_prepare_exec(s->process, path, &err) < 0 ||
+	    container_confine(s->process, c->seccomp, &err) < 0)
 		goto fail;
 	/* --preserve-fds: hand 3 .. 3+N-1 over as they are, even if marked CLOEXEC */
 	for (unsigned int fd = 3; fd < 3 + c->preserve_fds; fd++)
 		fcntl((int)fd, F_SETFD, 0);
 	reset_signals();
-	process_exec(s->process, &err);
+	process_exec_path(s->process, path, &err);
 fail:
 	sync_send_error(conn, err);
 	_exit(127);

@@ -207,6 +207,7 @@ struct exec_child {
 	int sync_fd;
 	int console_fd;
 	unsigned int preserve_fds;
+	char *path;                  /* PATH_MAX buffer: the resolved executable */
 };
 
 static int child_setup(const struct exec_child *x, berr_t *err)
@@ -226,7 +227,8 @@ static int child_setup(const struct exec_child *x, berr_t *err)
 			return -1;
 		close(x->console_fd);
 	}
-	if (process_setup_early(p, err) < 0 || container_confine(p, x->seccomp, err) < 0)
+	if (process_setup_early(p, err) < 0 || process_prepare_exec(p, x->path, err) < 0 ||
+	    container_confine(p, x->seccomp, err) < 0)
 		return -1;
 	for (unsigned int fd = 3; fd < 3 + x->preserve_fds; fd++)
 		fcntl((int)fd, F_SETFD, 0);
@@ -235,6 +237,11 @@ static int child_setup(const struct exec_child *x, berr_t *err)
 
 static _Noreturn void exec_child(const struct exec_child *x)
 {
+	char path[PATH_MAX];
+	struct exec_child xc = *x;
+
+	xc.path = path;
+	x = &xc;
 	_cleanup_berr_ berr_t err = NULL;
 	sigset_t all;
 
@@ -246,7 +253,7 @@ static _Noreturn void exec_child(const struct exec_child *x)
 		for (int sig = 1; sig < NSIG; sig++)
 			signal(sig, SIG_DFL);
 		sigprocmask(SIG_UNBLOCK, &all, NULL);
-		process_exec(&x->e->p, &err);
+		process_exec_path(&x->e->p, x->path, &err);
 	}
 	sync_send_error(x->sync_fd, err);
 	_exit(127);

@@ -256,24 +256,40 @@ next:
 	}
 }
 
-int process_exec(const struct spec_process *p, berr_t *err)
+int process_prepare_exec(const struct spec_process *p, char path[PATH_MAX], berr_t *err)
 {
-	static char *const empty_env[] = { NULL };
-	char *const *env = p->env ? p->env : empty_env;
 	const char *cmd = p->args[0];
-	char path[PATH_MAX];
 	int ret;
 
 	if (chdir(p->cwd) < 0)
 		return berr_errno(err, "chdir %s", p->cwd);
 	if (check_cwd(p->cwd, err) < 0)
 		return -1;
-	if (!strchr(cmd, '/')) {
-		ret = path_lookup(cmd, env_path(p->env), path);
-		if (ret < 0)
-			return berr_set(err, -ret, "exec %s", cmd);
-		cmd = path;
+	if (strchr(cmd, '/')) {
+		if (strlen(cmd) >= PATH_MAX)
+			return berr_set(err, ENAMETOOLONG, "exec %s", cmd);
+		strcpy(path, cmd);
+		return 0;
 	}
-	execve(cmd, p->args, env);
+	ret = path_lookup(cmd, env_path(p->env), path);
+	if (ret < 0)
+		return berr_set(err, -ret, "exec %s", cmd);
+	return 0;
+}
+
+int process_exec_path(const struct spec_process *p, const char *path, berr_t *err)
+{
+	static char *const empty_env[] = { NULL };
+
+	execve(path, p->args, p->env ? p->env : empty_env);
 	return berr_errno(err, "exec %s", p->args[0]);
+}
+
+int process_exec(const struct spec_process *p, berr_t *err)
+{
+	char path[PATH_MAX];
+
+	if (process_prepare_exec(p, path, err) < 0)
+		return -1;
+	return process_exec_path(p, path, err);
 }

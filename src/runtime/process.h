@@ -2,6 +2,7 @@
 #ifndef BERTH_PROCESS_H
 #define BERTH_PROCESS_H
 
+#include <limits.h>
 #include "spec.h"
 
 /*
@@ -19,5 +20,10 @@
 int process_setup_early(const struct spec_process *p, berr_t *err);
 int process_set_identity(const struct spec_process *p, berr_t *err);
 int process_exec(const struct spec_process *p, berr_t *err);
+
+/* process_exec() in two steps, so the lookup happens before the seccomp
+ * filter (which may not allow the stat/access calls it makes) is loaded. */
+int process_prepare_exec(const struct spec_process *p, char path[PATH_MAX], berr_t *err);
+int process_exec_path(const struct spec_process *p, const char *path, berr_t *err);
 
 #endif
