@@ -297,8 +297,18 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 
 	c->rootfd = c->dirfd = -1;
 	container_cgroup_opts(rt, &cgo);
-	if (berth_id_validate(o->id, err) < 0 || load_bundle(o, c, err) < 0 ||
-	    check_terminal(o, c->spec, console_fd >= 0, err) < 0 ||
+	if (berth_id_validate(o->id, err) < 0 || load_bundle(o, c, err) < 0)
+		goto fail_early;
+	/*
+	 * A mountLabel on a host without SELinux is dropped (crun does the same;
+	 * runc fails the first mount with EINVAL).  A process label is not: its
+	 * absence would weaken the container.
+	 */
+	if (c->spec->linux.mount_label && !lsm_selinux_enabled("/proc")) {
+		berth_log_debug("linux.mountLabel ignored: SELinux is not enabled");
+		c->spec->linux.mount_label = NULL;
+	}
+	if (check_terminal(o, c->spec, console_fd >= 0, err) < 0 ||
 	    check_preserve_fds(o->preserve_fds, err) < 0 || cgroup_validate(&cgo, c->spec, err) < 0 ||
 	    personality_parse(c->spec->linux.personality, &persona, err) < 0 ||
 	    intel_rdt_check(c->spec->linux.intel_rdt, err) < 0 ||

@@ -224,3 +224,9 @@ create_fails() {
 	create_fails 'linux.devices'
 	grep -q '^root:' "$BUNDLE/rootfs/etc/passwd" || fail "/etc/passwd was replaced"
 }
+
+@test "config: process.selinuxLabel on a host without SELinux is an error (as runc)" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	config '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
+	create_fails 'selinuxLabel'
+}

@@ -186,3 +186,12 @@ add_mount() {
 	assert_success
 	[ "$output" -le 3 ] || fail "the container's /proc lists $output processes"
 }
+
+@test "mountLabel on a host without SELinux is ignored, as crun does (the container runs)" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	config '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'
+	set_args echo ran
+	run_ctr
+	assert_success
+	assert_output ran
+}
