@@ -501,6 +501,27 @@ int container_start(int dirfd, struct berth_state *st, const struct spec *s, ber
 	return -1;
 }
 
+/*
+ * For the commands that act on a live container's cgroup (update, events,
+ * pause...): open it, refuse a stopped one, load its cgroup; *cg is NULL
+ * only when need_cgroup is false and the container has none.
+ */
+int container_open_live(const struct berth_runtime *rt, const char *id, struct container *c,
+			struct cgroup **cg, bool need_cgroup, berr_t *err)
+{
+	int ret;
+
+	*cg = NULL;
+	ret = container_open(rt, id, c, err);
+	if (ret == 0 && c->st.status == BERTH_STOPPED)
+		ret = berr_fail(err, "container \"%s\" is stopped", id);
+	if (ret == 0)
+		ret = container_cgroup(rt, c, cg, err);
+	if (ret == 0 && need_cgroup && !*cg)
+		ret = berr_fail(err, "container \"%s\" has no cgroup", id);
+	return ret;
+}
+
 /* Open, lock and load an existing container; c->spec stays NULL. */
 int container_open(const struct berth_runtime *rt, const char *id, struct container *c,
 		   berr_t *err)

@@ -91,13 +91,7 @@ int berth_events(const struct berth_runtime *rt, const char *id, bool stats_once
 	struct cgroup *cg = NULL;
 	int ret;
 
-	ret = container_open(rt, id, &c, err);
-	if (ret == 0 && c.st.status == BERTH_STOPPED)
-		ret = berr_fail(err, "container \"%s\" is stopped", id);
-	if (ret == 0)
-		ret = container_cgroup(rt, &c, &cg, err);
-	if (ret == 0 && !cg)
-		ret = berr_fail(err, "container \"%s\" has no cgroup", id);
+	ret = container_open_live(rt, id, &c, &cg, true, err);
 	/* the stream may run for days: don't hold the container's lock */
 	if (c.dirfd >= 0)
 		flock(c.dirfd, LOCK_UN);

@@ -23,13 +23,7 @@ int berth_update(const struct berth_runtime *rt, const char *id, const char *res
 		json_decref(res);
 		return berr_fail(err, "resources: must be an object");
 	}
-	ret = container_open(rt, id, &c, err);
-	if (ret == 0 && c.st.status == BERTH_STOPPED)
-		ret = berr_fail(err, "container \"%s\" is stopped", id);
-	if (ret == 0)
-		ret = container_cgroup(rt, &c, &cg, err);
-	if (ret == 0 && !cg)
-		ret = berr_fail(err, "container \"%s\" has no cgroup", id);
+	ret = container_open_live(rt, id, &c, &cg, true, err);
 	if (ret == 0)
 		ret = cgroup_update(cg, res, err);
 	json_decref(res);
@@ -47,11 +41,7 @@ int berth_ps(const struct berth_runtime *rt, const char *id, pid_t **pids, size_
 
 	*pids = NULL;
 	*n = 0;
-	ret = container_open(rt, id, &c, err);
-	if (ret == 0 && c.st.status == BERTH_STOPPED)
-		ret = berr_fail(err, "container \"%s\" is stopped", id);
-	if (ret == 0)
-		ret = container_cgroup(rt, &c, &cg, err);
+	ret = container_open_live(rt, id, &c, &cg, false, err);
 	if (ret == 0 && cg)
 		ret = cgroup_pids(cg, pids, n, err);
 	else if (ret == 0) {
