@@ -94,7 +94,6 @@ int cmd_create(const struct berth_runtime *rt, int argc, char **argv)
 {
 	struct berth_create_opts o = { 0 };
 	berr_t err = NULL;
-	char what[1100];
 	int ret;
 
 	ret = cmd_parse_create_opts("create", argc, argv, &o);
@@ -102,11 +101,7 @@ int cmd_create(const struct berth_runtime *rt, int argc, char **argv)
 		return cmd_help(help);
 	if (ret > 0)
 		return ret;
-	if (berth_create(rt, &o, &err) < 0) {
-		snprintf(what, sizeof(what), "create %s", o.id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if (berth_create(rt, &o, &err) < 0)
+		return cmd_fail_id("create", o.id, &err);
 	return 0;
 }

@@ -20,7 +20,6 @@ int cmd_delete(const struct berth_runtime *rt, int argc, char **argv)
 	berr_t err = NULL;
 	bool force = false;
 	const char *id;
-	char what[1100];
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
@@ -41,10 +40,7 @@ int cmd_delete(const struct berth_runtime *rt, int argc, char **argv)
 			berr_free(&err);
 			return 0;
 		}
-		snprintf(what, sizeof(what), "delete %s", id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
+		return cmd_fail_id("delete", id, &err);
 	}
 	return 0;
 }

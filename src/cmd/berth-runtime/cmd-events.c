@@ -50,8 +50,7 @@ int cmd_events(const struct berth_runtime *rt, int argc, char **argv)
 	bool stats = false;
 	berr_t err = NULL;
 	const char *id;
-	char what[1100];
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
@@ -72,11 +71,7 @@ int cmd_events(const struct berth_runtime *rt, int argc, char **argv)
 	id = cmd_one_id("events", argc, argv);
 	if (!id)
 		return 1;
-	if (berth_events(rt, id, stats, interval, print_line, NULL, &err) < 0) {
-		snprintf(what, sizeof(what), "events %s", id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if (berth_events(rt, id, stats, interval, print_line, NULL, &err) < 0)
+		return cmd_fail_id("events", id, &err);
 	return 0;
 }

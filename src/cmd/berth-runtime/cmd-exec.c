@@ -134,7 +134,6 @@ int cmd_exec(const struct berth_runtime *rt, int argc, char **argv)
 	struct berth_exec_opts o = { 0 };
 	size_t ne = 0, nc = 0;
 	berr_t err = NULL;
-	char what[1100];
 	int ret, status = 0;
 
 	ret = parse_opts(argc, argv, &o, &ne, &nc);
@@ -145,9 +144,7 @@ int cmd_exec(const struct berth_runtime *rt, int argc, char **argv)
 	if (ret > 0)
 		goto out;
 	if (berth_exec(rt, &o, &status, &err) < 0) {
-		snprintf(what, sizeof(what), "exec %s", o.id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
+		ret = cmd_fail_id("exec", o.id, &err);
 		goto out;
 	}
 	ret = status;

@@ -20,8 +20,7 @@ int cmd_kill(const struct berth_runtime *rt, int argc, char **argv)
 	berr_t err = NULL;
 	bool all = false;
 	const char *id;
-	char what[1100];
-	int c, ret, sig = SIGTERM;
+	int c, sig = SIGTERM;
 
 	while ((c = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
 		if (c == 'a')
@@ -41,11 +40,7 @@ int cmd_kill(const struct berth_runtime *rt, int argc, char **argv)
 		if (optind + 2 < argc)
 			return cmd_usage_error("kill", "unexpected argument \"%s\"", argv[optind + 2]);
 	}
-	if (berth_kill(rt, id, sig, all, &err) < 0) {
-		snprintf(what, sizeof(what), "kill %s", id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if (berth_kill(rt, id, sig, all, &err) < 0)
+		return cmd_fail_id("kill", id, &err);
 	return 0;
 }

@@ -11,8 +11,7 @@ static int pause_or_resume(const struct berth_runtime *rt, int argc, char **argv
 	const char *cmd = pause ? "pause" : "resume";
 	berr_t err = NULL;
 	const char *id;
-	char what[1100];
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
@@ -25,12 +24,8 @@ static int pause_or_resume(const struct berth_runtime *rt, int argc, char **argv
 	id = cmd_one_id(cmd, argc, argv);
 	if (!id)
 		return 1;
-	if ((pause ? berth_pause : berth_resume)(rt, id, &err) < 0) {
-		snprintf(what, sizeof(what), "%s %s", cmd, id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if ((pause ? berth_pause : berth_resume)(rt, id, &err) < 0)
+		return cmd_fail_id(cmd, id, &err);
 	return 0;
 }
 

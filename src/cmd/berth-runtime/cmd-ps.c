@@ -79,7 +79,6 @@ int cmd_ps(const struct berth_runtime *rt, int argc, char **argv)
 	bool json = false;
 	pid_t *pids = NULL;
 	size_t n = 0;
-	char what[1100];
 	const char *id;
 	int c, ret;
 
@@ -96,12 +95,8 @@ int cmd_ps(const struct berth_runtime *rt, int argc, char **argv)
 	if (optind >= argc)
 		return cmd_usage_error("ps", "missing container ID");
 	id = argv[optind];
-	if (berth_ps(rt, id, &pids, &n, &err) < 0) {
-		snprintf(what, sizeof(what), "ps %s", id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if (berth_ps(rt, id, &pids, &n, &err) < 0)
+		return cmd_fail_id("ps", id, &err);
 	if (json) {
 		putchar('[');
 		for (size_t i = 0; i < n; i++)

@@ -24,7 +24,6 @@ int cmd_run(const struct berth_runtime *rt, int argc, char **argv)
 {
 	struct berth_create_opts o = { 0 };
 	berr_t err = NULL;
-	char what[1100];
 	int ret, status = 0;
 
 	ret = cmd_parse_create_opts("run", argc, argv, &o);
@@ -32,11 +31,7 @@ int cmd_run(const struct berth_runtime *rt, int argc, char **argv)
 		return cmd_help(help);
 	if (ret > 0)
 		return ret;
-	if (berth_run(rt, &o, &status, &err) < 0) {
-		snprintf(what, sizeof(what), "run %s", o.id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if (berth_run(rt, &o, &status, &err) < 0)
+		return cmd_fail_id("run", o.id, &err);
 	return status;
 }

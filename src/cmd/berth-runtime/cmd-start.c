@@ -10,8 +10,7 @@ int cmd_start(const struct berth_runtime *rt, int argc, char **argv)
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	berr_t err = NULL;
 	const char *id;
-	char what[1100];
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h')
@@ -21,11 +20,7 @@ int cmd_start(const struct berth_runtime *rt, int argc, char **argv)
 	id = cmd_one_id("start", argc, argv);
 	if (!id)
 		return 1;
-	if (berth_start(rt, id, &err) < 0) {
-		snprintf(what, sizeof(what), "start %s", id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if (berth_start(rt, id, &err) < 0)
+		return cmd_fail_id("start", id, &err);
 	return 0;
 }

@@ -12,8 +12,8 @@ int cmd_state(const struct berth_runtime *rt, int argc, char **argv)
 	struct berth_state st;
 	berr_t err = NULL;
 	const char *id;
-	char what[1100], *json;
-	int c, ret;
+	char *json;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h')
@@ -23,12 +23,8 @@ int cmd_state(const struct berth_runtime *rt, int argc, char **argv)
 	id = cmd_one_id("state", argc, argv);
 	if (!id)
 		return 1;
-	if (berth_state_get(rt, id, &st, &err) < 0) {
-		snprintf(what, sizeof(what), "state %s", id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
-		return ret;
-	}
+	if (berth_state_get(rt, id, &st, &err) < 0)
+		return cmd_fail_id("state", id, &err);
 	json = berth_state_to_json(&st, true);
 	berth_state_clear(&st);
 	if (!json)

@@ -125,7 +125,7 @@ int cmd_update(const struct berth_runtime *rt, int argc, char **argv)
 	struct option opts[sizeof(flags) / sizeof(flags[0]) + 3];
 	json_t *res = NULL;
 	berr_t err = NULL;
-	char what[1100], *text = NULL;
+	char *text = NULL;
 	const char *id;
 	int c, idx, ret = 1;
 	size_t n = 0;
@@ -164,9 +164,7 @@ int cmd_update(const struct berth_runtime *rt, int argc, char **argv)
 		goto out;
 	ret = 0;
 	if (berth_update(rt, id, text, &err) < 0) {
-		snprintf(what, sizeof(what), "update %s", id);
-		ret = cmd_fail(what, err);
-		berr_free(&err);
+		ret = cmd_fail_id("update", id, &err);
 	}
 out:
 	free(text);

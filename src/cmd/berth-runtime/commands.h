@@ -25,6 +25,8 @@ int cmd_features(const struct berth_runtime *rt, int argc, char **argv);
 
 /* "berth-runtime: <what>: <message>" on stderr and in the --log file; returns 1. */
 int cmd_fail(const char *what, berr_t err);
+/* cmd_fail() for "CMD ID: message"; frees *err. */
+int cmd_fail_id(const char *cmd, const char *id, berr_t *err);
 /* Usage error: "berth-runtime <cmd>: <message>" + hint; returns 2? runc uses 1. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The one positional argument (container ID); NULL with an error printed otherwise. */

@@ -68,6 +68,17 @@ int cmd_fail(const char *what, berr_t err)
 	return 1;
 }
 
+int cmd_fail_id(const char *cmd, const char *id, berr_t *err)
+{
+	char what[1100];
+	int ret;
+
+	snprintf(what, sizeof(what), "%s %s", cmd, id ? id : "");
+	ret = cmd_fail(what, *err);
+	berr_free(err);
+	return ret;
+}
+
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
 	_cleanup_free_ char *msg = NULL;
