@@ -59,6 +59,7 @@ struct berth_state {
 	unsigned long long pid_start; /* start time of pid, to detect pid reuse */
 	char *cgroup;               /* cgroup_serialize() text, or NULL */
 	bool own_pidns;             /* init is pid 1 of its own pid namespace */
+	bool poststart_hooks;       /* start must load the config to run them */
 };
 
 const char *berth_status_name(enum berth_status s);

@@ -349,6 +349,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	c->st.created = state_now_rfc3339();
 	c->st.owner = strdup("");
 	c->st.annotations_json = annotations_text(c->spec);
+	c->st.poststart_hooks = c->spec->hooks[SPEC_HOOK_POSTSTART].n > 0;
 	c->st.status = BERTH_CREATING;
 	/*
 	 * The cgroup exists (limits set) before the init does: after clone only
@@ -555,7 +556,8 @@ int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err)
 	int ret;
 
 	ret = container_open(rt, id, &c, err);
-	if (ret == 0)
+	/* the config is needed for poststart hooks only: don't parse it otherwise */
+	if (ret == 0 && c.st.poststart_hooks)
 		ret = container_load_spec(c.dirfd, &c.spec, err);
 	if (ret == 0)
 		ret = container_start(c.dirfd, &c.st, c.spec, err);

@@ -162,6 +162,8 @@ int state_save(int dirfd, const struct berth_state *st, berr_t *err)
 	/* hooks may ask for our state while create is still under way */
 	if (st->status == BERTH_CREATING)
 		json_object_set_new(o, "creating", json_true());
+	if (st->poststart_hooks)
+		json_object_set_new(o, "poststart", json_true());
 	if (st->annotations_json) {
 		json_t *a = json_loads(st->annotations_json, 0, NULL);
 		if (a)
@@ -226,6 +228,7 @@ int state_load(int dirfd, const char *id, struct berth_state *st, berr_t *err)
 	st->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	st->pid_start = (unsigned long long)json_integer_value(json_object_get(o, "pid_start"));
 	st->own_pidns = json_is_true(json_object_get(o, "own_pidns"));
+	st->poststart_hooks = json_is_true(json_object_get(o, "poststart"));
 	st->bundle = dup_field(o, "bundle");
 	st->rootfs = dup_field(o, "rootfs");
 	st->created = dup_field(o, "created");
