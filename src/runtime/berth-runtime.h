@@ -141,5 +141,12 @@ void berth_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 /* CVE-2019-5736: make sure we run from a sealed memfd copy of ourselves. */
 int berth_ensure_cloned_binary(char **argv, char **envp, berr_t *err);
+/* The same copy as an fd (-ENOENT: we already run from one), for create and
+ * run, where only the container's init re-execs. */
+int berth_sealed_copy(berr_t *err);
+
+/* `berth-runtime init`: the container's init after its re-exec (internal). */
+#define BERTH_INIT_ENV "_BERTH_INIT_FDS"
+int berth_init_main(void);
 
 #endif

@@ -23,7 +23,9 @@ static bool running_from_sealed_copy(int exe)
 	return seals >= 0 && (seals & SEALS) == SEALS;
 }
 
-int berth_ensure_cloned_binary(char **argv, char **envp, berr_t *err)
+/* A sealed memfd copy of our binary; -ENOENT (no error set) if we already
+ * run from one. */
+int berth_sealed_copy(berr_t *err)
 {
 	_cleanup_close_ int exe = -1, mfd = -1;
 	struct stat sb;
@@ -33,7 +35,7 @@ int berth_ensure_cloned_binary(char **argv, char **envp, berr_t *err)
 	if (exe < 0)
 		return berr_errno(err, "open /proc/self/exe");
 	if (running_from_sealed_copy(exe))
-		return 0;
+		return -ENOENT;
 	if (fstat(exe, &sb) < 0)
 		return berr_errno(err, "stat /proc/self/exe");
 	mfd = memfd_create("berth-runtime", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -48,6 +50,17 @@ int berth_ensure_cloned_binary(char **argv, char **envp, berr_t *err)
 	}
 	if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
 		return berr_errno(err, "seal runtime binary");
+	return steal_fd(mfd);
+}
+
+int berth_ensure_cloned_binary(char **argv, char **envp, berr_t *err)
+{
+	_cleanup_close_ int mfd = berth_sealed_copy(err);
+
+	if (mfd == -ENOENT)
+		return 0;
+	if (mfd < 0)
+		return -1;
 	fexecve(mfd, argv, envp);
 	return berr_errno(err, "re-exec sealed runtime binary");
 }

@@ -28,6 +28,8 @@
 #include <sched.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -52,7 +54,7 @@ static int init_wait(const struct init_ctx *c, enum sync_type type, berr_t *err)
 /* A new user namespace is of no use until the runtime has written its maps. */
 static int init_userns(const struct init_ctx *c, berr_t *err)
 {
-	if (!ns_new_userns(c->spec))
+	if (!ns_new_userns(c->spec) || c->userns_ready)
 		return 0;
 	if (init_wait(c, SYNC_MAPPED, err) < 0)
 		return -1;
@@ -276,4 +278,111 @@ _Noreturn void container_init(const struct init_ctx *c)
 		_exit(1);
 	close(c->sync_fd);
 	init_start(c);
+}
+
+/*
+ * The re-exec.  The runtime itself stays on the host's binary (so it never
+ * pays for a second exec on the critical path); the init is the process that
+ * lives in the container, so it alone moves onto the sealed copy, while the
+ * runtime meanwhile sets up the cgroup.  Its state comes back as SYNC_INIT.
+ */
+_Noreturn void container_init_entry(const struct init_ctx *c)
+{
+	_cleanup_berr_ berr_t err = NULL;
+	char env[64];
+	char *argv[] = { "berth-runtime", "init", NULL };
+	char *envp[] = { env, NULL };
+	const int fds[] = { c->sync_fd, c->start_fd, c->console_fd };
+
+	if (c->exe_fd < 0)
+		container_init(c);
+	/* exec drops every capability of a process without a uid in its user
+	 * namespace: be the mapped root first */
+	if (init_userns(c, &err) < 0) {
+		sync_send_error(c->sync_fd, err);
+		_exit(1);
+	}
+	/* these three cross the exec; berth_init_main() marks them CLOEXEC again */
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			fcntl(fds[i], F_SETFD, 0);
+	snprintf(env, sizeof(env), "%s=%d,%d,%d,%d", BERTH_INIT_ENV, c->sync_fd, c->start_fd,
+		 c->console_fd, ns_new_userns(c->spec));
+	syscall(SYS_execveat, c->exe_fd, "", argv, envp, AT_EMPTY_PATH);
+	berr_errno(&err, "re-exec the sealed runtime binary");
+	sync_send_error(c->sync_fd, err);
+	_exit(1);
+}
+
+char *container_init_state(const struct init_ctx *c, const char *config_text)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:b, s:b, s:I, s:b}", "config", config_text,
+			      "id", c->id, "rootfs", c->rootfs, "bundle", c->bundle, "preserve_fds",
+			      (json_int_t)c->preserve_fds, "no_pivot", c->no_pivot, "no_new_keyring",
+			      c->no_new_keyring, "personality", (json_int_t)c->personality,
+			      "mount_label", c->spec->linux.mount_label != NULL);
+	char *text;
+
+	if (!o)
+		return NULL;
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return text;
+}
+
+static int init_from_state(struct init_ctx *c, const char *text, struct spec **spec,
+			   json_t **doc, berr_t *err)
+{
+	const char *config;
+
+	*doc = json_loads(text, 0, NULL);
+	config = json_string_value(json_object_get(*doc, "config"));
+	if (!config)
+		return berr_fail(err, "init: bad SYNC_INIT message");
+	if (spec_parse(config, strlen(config), spec, err) < 0)
+		return -1;
+	/* the runtime may have dropped it (no SELinux): same decision here */
+	if (!json_is_true(json_object_get(*doc, "mount_label")))
+		(*spec)->linux.mount_label = NULL;
+	c->spec = *spec;
+	c->id = json_string_value(json_object_get(*doc, "id"));
+	c->rootfs = json_string_value(json_object_get(*doc, "rootfs"));
+	c->bundle = json_string_value(json_object_get(*doc, "bundle"));
+	c->preserve_fds = (unsigned int)json_integer_value(json_object_get(*doc, "preserve_fds"));
+	c->no_pivot = json_is_true(json_object_get(*doc, "no_pivot"));
+	c->no_new_keyring = json_is_true(json_object_get(*doc, "no_new_keyring"));
+	c->personality = (unsigned long)json_integer_value(json_object_get(*doc, "personality"));
+	if (!c->id || !c->rootfs || !c->bundle)
+		return berr_fail(err, "init: bad SYNC_INIT message");
+	return seccomp_compile((*spec)->linux.seccomp, &c->seccomp, err);
+}
+
+int berth_init_main(void)
+{
+	struct init_ctx c = { .exe_fd = -1 };
+	_cleanup_berr_ berr_t err = NULL;
+	const char *env = getenv(BERTH_INIT_ENV);
+	struct spec *spec = NULL;
+	json_t *doc = NULL;
+	struct sync_msg m;
+
+	int userns_ready;
+
+	if (!env ||
+	    sscanf(env, "%d,%d,%d,%d", &c.sync_fd, &c.start_fd, &c.console_fd, &userns_ready) != 4 ||
+	    c.sync_fd < 0 || c.start_fd < 0)
+		return 1;
+	c.userns_ready = userns_ready;
+	unsetenv(BERTH_INIT_ENV);
+	fcntl(c.sync_fd, F_SETFD, FD_CLOEXEC);
+	fcntl(c.start_fd, F_SETFD, FD_CLOEXEC);
+	if (c.console_fd >= 0)
+		fcntl(c.console_fd, F_SETFD, FD_CLOEXEC);
+	if (sync_expect(c.sync_fd, SYNC_INIT, &m, &err) < 0 ||
+	    init_from_state(&c, m.payload, &spec, &doc, &err) < 0) {
+		sync_send_error(c.sync_fd, err);
+		_exit(1);
+	}
+	sync_msg_clear(&m);
+	container_init(&c);
 }

@@ -293,6 +293,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	struct berth_seccomp *sc = NULL;
 	struct init_ctx ictx;
 	unsigned long persona;
+	bool reexec;
 	pid_t pid = -1;
 
 	c->rootfd = c->dirfd = -1;
@@ -342,7 +343,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		.spec = c->spec, .id = o->id, .rootfs = c->st.rootfs, .bundle = c->st.bundle, .sync_fd = sp[1],
 		.start_fd = start_fd, .console_fd = console_fd, .preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
-		.personality = persona, .seccomp = sc,
+		.personality = persona, .seccomp = sc, .exe_fd = -1,
 	};
 	c->st.id = strdup(o->id);
 	c->st.own_pidns = c->spec->linux.ns[SPEC_NS_PID].present && !c->spec->linux.ns[SPEC_NS_PID].path;
@@ -361,11 +362,20 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	if (cgroup_create(&cgo, c->spec, o->id, 0, &cg, err) < 0)
 		goto fail;
 
+	ictx.exe_fd = berth_sealed_copy(err);
+	if (ictx.exe_fd == -ENOENT)
+		ictx.exe_fd = -1;
+	else if (ictx.exe_fd < 0)
+		goto fail;
+	reexec = ictx.exe_fd >= 0;
 	pid = ns_spawn_init(&ictx, sp[0], err);
+	if (reexec)
+		close(ictx.exe_fd);
 	close(sp[1]);
 	sp[1] = -1;
 	if (pid < 0)
 		goto fail;
+
 	c->st.pid = pid;
 	if (proc_start_time(pid, &c->st.pid_start) < 0) {
 		berr_fail(err, "container init exited during setup");
@@ -374,6 +384,17 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	if (ns_new_userns(c->spec) &&
 	    (ns_write_id_maps(pid, c->spec, err) < 0 || sync_send(sp[0], SYNC_MAPPED, NULL, err) < 0))
 		goto fail;
+	/* the re-exec'd init's state; after the maps, which it waits for first */
+	if (reexec) {
+		_cleanup_free_ char *init_state = container_init_state(&ictx, c->config_text);
+
+		if (!init_state) {
+			berr_set(err, ENOMEM, "init state");
+			goto fail;
+		}
+		if (sync_send(sp[0], SYNC_INIT, init_state, err) < 0)
+			goto fail;
+	}
 	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks */
 	if (cg && cgroup_enter(cg, pid, err) < 0)
 		goto fail;

@@ -29,7 +29,15 @@ struct init_ctx {
 	bool no_new_keyring;
 	unsigned long personality;  /* PERSONALITY_NONE: leave it */
 	struct berth_seccomp *seccomp; /* compiled by the runtime, loaded by the init; or NULL */
+	int exe_fd;                 /* sealed copy to re-exec before anything, or -1 */
+	bool userns_ready;          /* maps written and uid 0 taken before the re-exec */
 };
+
+/* In the freshly cloned child: re-exec the sealed copy (its state follows
+ * as SYNC_INIT, see container_init_state()), or go on as we are. */
+_Noreturn void container_init_entry(const struct init_ctx *c);
+/* Runtime side: what the re-exec'd init needs, as one SYNC_INIT payload. */
+char *container_init_state(const struct init_ctx *c, const char *config_text);
 
 /* seccomp and identity in the order that lets both work: with
  * no_new_privs the filter goes last (no CAP_SYS_ADMIN needed, and it never

@@ -187,7 +187,7 @@ static _Noreturn void run_helper(const struct init_ctx *c, int parent_sync_fd)
 	}
 	if (pid == 0) {
 		close(parent_sync_fd);
-		container_init(c);
+		container_init_entry(c);
 	}
 	snprintf(buf, sizeof(buf), "%d", pid);
 	if (sync_send(c->sync_fd, SYNC_PID, buf, &err) < 0)
@@ -210,7 +210,7 @@ pid_t ns_spawn_init(const struct init_ctx *c, int parent_sync_fd, berr_t *err)
 			return berr_errno(err, "clone");
 		if (pid == 0) {
 			close(parent_sync_fd);
-			container_init(c);
+			container_init_entry(c);
 		}
 		return pid;
 	}

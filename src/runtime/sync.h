@@ -14,6 +14,7 @@ enum sync_type {
 	SYNC_GO = 1,            /* parent -> exec child: in the cgroup, go on */
 	SYNC_MAPPED,            /* parent -> init: uid/gid maps written */
 	SYNC_CGROUP,            /* parent -> init: moved into its cgroup */
+	SYNC_INIT,              /* parent -> re-exec'd init: its config and options (JSON) */
 	SYNC_PID,               /* helper -> parent: payload = init pid (decimal) */
 	SYNC_HOOKS_RUNTIME,     /* init -> parent: run prestart + createRuntime */
 	SYNC_HOOKS_DONE,        /* parent -> init: payload = state JSON */

@@ -45,8 +45,9 @@ static const struct {
 	int (*fn)(const struct berth_runtime *, int, char **);
 	bool needs_clone;
 } commands[] = {
-	{ "create", cmd_create, true },  { "start", cmd_start, false },
-	{ "run", cmd_run, true },        { "exec", cmd_exec, true },
+	/* create and run re-exec only the container's init (container-init.c) */
+	{ "create", cmd_create, false }, { "start", cmd_start, false },
+	{ "run", cmd_run, false },       { "exec", cmd_exec, true },
 	{ "state", cmd_state, false },
 	{ "kill", cmd_kill, false },     { "delete", cmd_delete, false },
 	{ "pause", cmd_pause, false },   { "resume", cmd_resume, false },
@@ -137,6 +138,8 @@ int main(int argc, char **argv, char **envp)
 	_cleanup_berr_ berr_t err = NULL;
 	int c;
 
+	if (argc == 2 && !strcmp(argv[1], "init") && getenv(BERTH_INIT_ENV))
+		return berth_init_main();
 	opterr = 0;
 	/* '+': stop at the command name; its own flags follow it */
 	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
