@@ -181,6 +181,7 @@ ALLOWLIST='read write readv writev pread64 pwrite64 open openat openat2 close cl
 @test "seccomp: a profile denying stat and access still runs a command found through PATH" {
 	# the runtime looks the command up before the filter is loaded (runtime-tools' default
 	# profile is of this kind: without noNewPrivileges the filter goes on early)
+	skip_if_runc "runc stats /dev/null after loading an early filter"
 	config '.process.noNewPrivileges = false
 		| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
 			syscalls: [{names: ["access", "faccessat", "faccessat2", "stat", "newfstatat", "statx"],
