@@ -29,21 +29,6 @@ static int open_file(const char *dir, const char *file, int flags, char **path, 
 	return fd;
 }
 
-static int write_once(int fd, const char *path, const char *val, berr_t *err)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-
-	do
-		n = write(fd, val, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return berr_errno(err, "write %s", path);
-	if ((size_t)n != len)
-		return berr_set(err, EIO, "write %s: short write", path);
-	return 0;
-}
-
 int cg_write(const char *dir, const char *file, const char *val, berr_t *err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -53,7 +38,7 @@ int cg_write(const char *dir, const char *file, const char *val, berr_t *err)
 	fd = open_file(dir, file, O_WRONLY | O_TRUNC, &path, err);
 	if (fd < 0)
 		return fd;
-	return write_once(fd, path, val, err);
+	return write_value_fd(fd, path, val, err);
 }
 
 int cg_writef(const char *dir, const char *file, berr_t *err, const char *fmt, ...)
@@ -112,7 +97,7 @@ int cg_write_lines(const char *dir, const char *file, struct cg_lines *l, berr_t
 		ret = fd < 0 ? fd : 0;
 	}
 	for (size_t i = 0; ret == 0 && i < l->n; i++)
-		ret = write_once(fd, path, l->v[i], err);
+		ret = write_value_fd(fd, path, l->v[i], err);
 	cg_lines_free(l);
 	return ret;
 }

@@ -137,10 +137,8 @@ int lsm_check(const struct spec_process *p, const char *mount_label, const char 
 static int write_attr(const char *proc_root, const char *rel, const char *value, berr_t *err)
 {
 	_cleanup_close_ int fd = -1;
-	size_t len = strlen(value);
 	char path[PATH_MAX];
 	struct statfs sfs;
-	ssize_t n;
 
 	if (!join(path, proc_root, rel))
 		return berr_set(err, ENAMETOOLONG, "%s/%s", proc_root, rel);
@@ -151,14 +149,7 @@ static int write_attr(const char *proc_root, const char *rel, const char *value,
 		return berr_errno(err, "statfs %s", path);
 	if (sfs.f_type != PROC_SUPER_MAGIC && !fake_proc_ok)
 		return berr_fail(err, "%s is not on procfs", path);
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return berr_errno(err, "write %s", path);
-	if ((size_t)n != len)
-		return berr_set(err, EIO, "write %s: short write", path);
-	return 0;
+	return write_value_fd(fd, path, value, err);
 }
 
 static int set_selinux_exec(const char *label, const char *proc_root, berr_t *err)

@@ -187,6 +187,21 @@ int remove_tree_at(int parent, const char *name, berr_t *err)
 	return 0;
 }
 
+int write_value_fd(int fd, const char *path, const char *val, berr_t *err)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+
+	do
+		n = write(fd, val, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return berr_errno(err, "write %s", path);
+	if ((size_t)n != len)
+		return berr_set(err, EIO, "write %s: short write", path);
+	return 0;
+}
+
 int openat_in_root(int root_fd, const char *path, int flags, mode_t mode)
 {
 	struct open_how how = {

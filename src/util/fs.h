@@ -20,6 +20,10 @@ int remove_tree_at(int dirfd, const char *name, berr_t *err);
 /* write(2)/read(2) loops that retry on EINTR and short counts. */
 ssize_t write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
+/* One write(2) of a value to a kernel interface file (cgroupfs, procfs):
+ * those take a value per write, so a short write is an error, not a retry.
+ * path names the file in errors. */
+int write_value_fd(int fd, const char *path, const char *val, berr_t *err);
 /* Open below root_fd, never escaping it (openat2 RESOLVE_IN_ROOT). */
 int openat_in_root(int root_fd, const char *path, int flags, mode_t mode);
 
