@@ -9,6 +9,7 @@ set -euo pipefail
 pkgs=(
 	build-essential gcc clang meson ninja-build pkg-config   # toolchain
 	libjansson-dev libseccomp-dev libcap-dev                 # libraries berth links
+	libcurl4-openssl-dev libarchive-dev libsqlite3-dev libssl-dev libzstd-dev
 	libclang-rt-14-dev                                       # sanitizers/libFuzzer with clang
 	busybox-static                                           # the test and demo rootfs
 	bats jq runc iproute2 util-linux procps coreutils findutils   # integration tests
