@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* STUB */
+#include "commands.h"
+#include <errno.h>
+
+int cmd_pull(const struct berth_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx; (void)argc; (void)argv;
+	return cmd_usage_error("pull", "not implemented yet");
+}
+
