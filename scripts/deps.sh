@@ -13,6 +13,8 @@ pkgs=(
 	libclang-rt-14-dev                                       # sanitizers/libFuzzer with clang
 	busybox-static                                           # the test and demo rootfs
 	bats jq runc iproute2 util-linux procps coreutils findutils   # integration tests
+	podman containerd crun skopeo umoci docker-registry          # real peers the tests drive
+	openssl curl zstd python3 gzip tar                          # test images, registry TLS and auth
 )
 for a in "$@"; do
 	case $a in
