@@ -24,6 +24,7 @@ struct berth_store {
 	char *root;
 	int root_fd;            /* O_PATH|O_DIRECTORY */
 	struct sqlite3 *db;
+	int lock_fd;            /* root/lock: shared while open, exclusive for prune's sweep */
 };
 
 /* digest.c — "sha256:" + 64 lowercase hex */
@@ -56,6 +57,11 @@ int blob_open(struct berth_store *s, const char *digest, berr_t *err);
 int blob_read(struct berth_store *s, const char *digest, size_t max, char **buf, size_t *len,
 	      berr_t *err);
 int64_t blob_size(struct berth_store *s, const char *digest);
+
+/* store.c — "tmp/<pid>-<what>-<unique>", relative to root_fd, malloc'd.  Name
+ * everything made under tmp/ with it: opening the store removes the entries
+ * of writers that are gone, and keeps those of live ones. */
+char *store_tmp_name(const char *what);
 
 /* store.c — unpacked layers */
 bool layer_has(struct berth_store *s, const char *diff_id);
