@@ -23,7 +23,7 @@ int digest_check(const char *digest, berr_t *err)
 	if (!colon)
 		return berr_fail(err, "invalid digest \"%.80s\": no algorithm", digest);
 	if ((size_t)(colon - digest) != 6 || strncmp(digest, "sha256", 6))
-		return berr_set(err, ENOTSUP, "digest \"%.80s\": unsupported algorithm \"%.*s\"",
+		return berr_fail_code(err, ENOTSUP, "digest \"%.80s\": unsupported algorithm \"%.*s\"",
 				digest, (int)(colon - digest > 32 ? 32 : colon - digest), digest);
 	hex = colon + 1;
 	for (size_t i = 0; i < 64; i++) {

@@ -105,7 +105,7 @@ static int resolve_id(struct berth_store *s, const char *hex, char **id, berr_t 
 	size_t n;
 
 	if (!is_lower_hex(hex, &n) || n < SHORT_ID_MIN || n > 64)
-		return berr_set(err, ENOENT, "invalid image id %.80s", hex);
+		return berr_fail_code(err, ENOENT, "invalid image id %.80s", hex);
 	if (n == 64) {
 		if (asprintf(id, "sha256:%s", hex) < 0)
 			return berr_errno(err, "lookup");
@@ -166,7 +166,7 @@ static int resolve(struct berth_store *s, const char *arg, char **id, char **nam
 		berr_move(err, &nerr);
 		return -EINVAL;
 	}
-	return berr_set(err, ENOENT, "no such image: %s", arg);
+	return berr_fail_code(err, ENOENT, "no such image: %s", arg);
 }
 
 int berth_image_lookup(struct berth_store *s, const char *name, struct berth_image **out,
@@ -181,7 +181,7 @@ int berth_image_lookup(struct berth_store *s, const char *name, struct berth_ima
 	ret = image_load(s, id, true, out, err);
 	/* a full id that is not in the store reads as "no such image" */
 	if (ret == -ENOENT)
-		return berr_set(err, ENOENT, "no such image: %s", name);
+		return berr_fail_code(err, ENOENT, "no such image: %s", name);
 	return ret;
 }
 

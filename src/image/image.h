@@ -27,6 +27,16 @@ struct berth_store {
 	int lock_fd;            /* root/lock: shared while open, exclusive for prune's sweep */
 };
 
+/* berr_fail() that still tells the caller which errno it is (ENOENT, EBUSY,
+ * ENOTSUP) without appending strerror to a message that already says it */
+#define berr_fail_code(err, code, ...) ({                                       \
+	berr_t *_e = (err);                                                     \
+	berr_fail(_e, __VA_ARGS__);                                             \
+	if (_e && *_e)                                                          \
+		(*_e)->errnum = (code);                                         \
+	-(code);                                                                \
+})
+
 /* digest.c — "sha256:" + 64 lowercase hex */
 #define DIGEST_LEN (7 + 64)
 int digest_check(const char *digest, berr_t *err);

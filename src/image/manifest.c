@@ -65,7 +65,7 @@ static bool is_schema1(const char *mt)
 
 static int refuse_schema1(berr_t *err)
 {
-	return berr_set(err, ENOTSUP, "Docker schema 1 manifests are not supported "
+	return berr_fail_code(err, ENOTSUP, "Docker schema 1 manifests are not supported "
 			"(deprecated since 2017; re-push the image with a current client)");
 }
 
@@ -108,7 +108,7 @@ int manifest_kind(const char *buf, size_t len, const char *media_type, enum mani
 	else if (is_schema1(mt))
 		return refuse_schema1(err);
 	else
-		return berr_set(err, ENOTSUP, "unsupported manifest media type \"%.200s\"", mt);
+		return berr_fail_code(err, ENOTSUP, "unsupported manifest media type \"%.200s\"", mt);
 	return 0;
 }
 
@@ -185,7 +185,7 @@ static int manifest_fill(json_t *j, struct manifest *m, berr_t *err)
 	if (mt && (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST)))
 		return berr_fail(err, "is an index, not an image manifest");
 	if (mt && strcmp(mt, MT_OCI_MANIFEST) && strcmp(mt, MT_DOCKER_MANIFEST))
-		return berr_set(err, ENOTSUP, "unsupported media type \"%.200s\"", mt);
+		return berr_fail_code(err, ENOTSUP, "unsupported media type \"%.200s\"", mt);
 	/* OCI makes mediaType optional; Docker's always has it */
 	m->media_type = strdup(mt ? mt : MT_OCI_MANIFEST);
 	if (!m->media_type)
@@ -208,7 +208,7 @@ static int manifest_fill(json_t *j, struct manifest *m, berr_t *err)
 			return -1;
 		m->n_layers = i + 1;
 		if (!layer_type_known(m->layers[i].media_type))
-			return berr_set(err, ENOTSUP, "layer %zu: unsupported media type \"%.200s\"",
+			return berr_fail_code(err, ENOTSUP, "layer %zu: unsupported media type \"%.200s\"",
 					i, m->layers[i].media_type);
 	}
 	return 0;
@@ -393,7 +393,7 @@ int index_select(const char *buf, size_t len, const char *platform, struct descr
 		}
 	}
 	avail = available_platforms(manifests);
-	return berr_set(err, ENOENT, "no image for platform %s/%s%s%s in the index (available: %s)",
+	return berr_fail_code(err, ENOENT, "no image for platform %s/%s%s%s in the index (available: %s)",
 			want.os, want.arch, want.variant[0] ? "/" : "", want.variant,
 			avail && *avail ? avail : "none");
 }

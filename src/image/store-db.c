@@ -315,7 +315,7 @@ int db_image_get(struct berth_store *s, const char *id, struct berth_image *img,
 		return err_code(err);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		return berr_set(err, ENOENT, "image %s", id);
+		return berr_fail_code(err, ENOENT, "image %s", id);
 	if (rc != SQLITE_ROW)
 		return db_fail(s, err, "read image");
 #define COL_DUP(i) (sqlite3_column_type(st, i) == SQLITE_NULL ? NULL \
@@ -375,7 +375,7 @@ int db_resolve_name(struct berth_store *s, const char *name, char **id, berr_t *
 		return err_code(err);
 	ret = query_one_id(s, st, id, err);
 	if (ret == -ENOENT)
-		return berr_set(err, ENOENT, "no image named %s", name);
+		return berr_fail_code(err, ENOENT, "no image named %s", name);
 	return ret;
 }
 
@@ -389,7 +389,7 @@ int db_resolve_manifest(struct berth_store *s, const char *digest, char **id, be
 		return err_code(err);
 	ret = query_one_id(s, st, id, err);
 	if (ret == -ENOENT)
-		return berr_set(err, ENOENT, "no image with manifest %s", digest);
+		return berr_fail_code(err, ENOENT, "no image with manifest %s", digest);
 	return ret;
 }
 
@@ -408,7 +408,7 @@ int db_resolve_prefix(struct berth_store *s, const char *hex_prefix, char **id, 
 	    collect_strings(s, st, &ids, &n, err) < 0)
 		return err_code(err);
 	if (n == 0)
-		return berr_set(err, ENOENT, "no image with id %s", hex_prefix);
+		return berr_fail_code(err, ENOENT, "no image with id %s", hex_prefix);
 	if (n > 1)
 		return berr_fail(err, "short id %s is ambiguous: it matches more than one image",
 				 hex_prefix);
@@ -426,7 +426,7 @@ int db_tag(struct berth_store *s, const char *id, const char *name, berr_t *err)
 		     "ON CONFLICT(name) DO UPDATE SET image_id = excluded.image_id", 2, name, id);
 	/* the image may have been removed since it was looked up */
 	if (ret < 0 && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
-		ret = berr_set(err, ENOENT, "image %s is gone", id);
+		ret = berr_fail_code(err, ENOENT, "image %s is gone", id);
 	return db_end(s, ret, err);
 }
 
@@ -453,7 +453,7 @@ static int image_delete_locked(struct berth_store *s, const char *id, bool force
 	if (count_rows(s, "SELECT count(*) FROM holders WHERE image_id = ?1", id, &held, err) < 0)
 		return err_code(err);
 	if (held && !force)
-		return berr_set(err, EBUSY, "image %.19s is in use by %lld container%s "
+		return berr_fail_code(err, EBUSY, "image %.19s is in use by %lld container%s "
 				"(remove them first, or force)", id, (long long)held,
 				held == 1 ? "" : "s");
 	if (held)
@@ -476,7 +476,7 @@ static int untag_locked(struct berth_store *s, const char *name, bool force, boo
 		return err_code(err);
 	ret = query_one_id(s, st, &id, err);
 	if (ret == -ENOENT)
-		return berr_set(err, ENOENT, "no image named %s", name);
+		return berr_fail_code(err, ENOENT, "no image named %s", name);
 	if (ret < 0)
 		return ret;
 	if (count_rows(s, "SELECT count(*) FROM names WHERE image_id = ?1", id, &names, err) < 0)
@@ -557,7 +557,7 @@ int db_hold(struct berth_store *s, const char *id, const char *holder, berr_t *e
 	ret = db_run(s, err, "INSERT INTO holders (holder, image_id) VALUES (?1, ?2) "
 		     "ON CONFLICT(holder) DO UPDATE SET image_id = excluded.image_id", 2, holder, id);
 	if (ret < 0 && sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
-		ret = berr_set(err, ENOENT, "no image %s", id);
+		ret = berr_fail_code(err, ENOENT, "no image %s", id);
 	return db_end(s, ret, err);
 }
 
