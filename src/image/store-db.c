@@ -213,7 +213,7 @@ int store_db_open(struct berth_store *s, berr_t *err)
 
 	if (asprintf(&path, "%s/images.db", s->root) < 0)
 		return berr_errno(err, "open image index");
-	/* sqlite opens its files O_CLOEXEC itself (SQLITE_OPEN_EXRESCODE aside) */
+	/* sqlite opens its files O_CLOEXEC itself (test-store checks it) */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		ret = berr_fail(err, "open image index %s: %s", path,

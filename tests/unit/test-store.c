@@ -50,6 +50,24 @@ static bool path_exists(const char *sub)
 	return lstat(path, &st) == 0;
 }
 
+/* fds without FD_CLOEXEC: the store's own (and sqlite's: db, WAL, shm) must
+ * not add any, or they would leak into containers */
+static int non_cloexec_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	for (struct dirent *de; d && (de = readdir(d));) {
+		int fd = atoi(de->d_name);
+
+		if (fd > 2 && fd != dirfd(d) && !(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 static struct berth_store *open_store(void)
 {
 	_cleanup_berr_ berr_t err = NULL;
@@ -834,18 +852,20 @@ int main(void)
 {
 	_cleanup_berr_ berr_t err = NULL;
 	struct berth_store *s;
+	int inherited;
 
 	if (!mkdtemp(root)) {
 		perror("mkdtemp");
 		return 1;
 	}
 	test_digest();
+	inherited = non_cloexec_fds();
 	s = open_store();
 	TAP_CHECK(s != NULL, "store opens on an empty root");
 	TAP_CHECK(path_exists("blobs/sha256") && path_exists("layers") && path_exists("tmp") &&
 		  path_exists("images.db"), "store layout created");
 	if (s) {
-		TAP_CHECK(fcntl(s->root_fd, F_GETFD) & FD_CLOEXEC, "root fd is CLOEXEC");
+		TAP_CHECK(non_cloexec_fds() == inherited, "every fd the open store holds is CLOEXEC");
 		test_blobs(s);
 		berth_store_close(s);
 	}
