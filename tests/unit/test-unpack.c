@@ -428,6 +428,50 @@ static void test_diff_ids(void)
 	tar_free(&t);
 }
 
+/* Layers made by GNU tar, as real producers make them: pax and gnu formats,
+ * long names, non-ASCII and non-UTF-8 names, sparse files. */
+static void test_gnu_tar(void)
+{
+	static const char *const formats[] = { "posix", "gnu" };
+	char cmd[2048], want[DIGEST_LEN + 1], got[DIGEST_LEN + 1], name[32];
+	const char *longdir = "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+			      "/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+	int r;
+
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; cd '%s' && mkdir -p gsrc/%s && cd gsrc && "
+		 "printf utf8 > 'caf\303\251' && printf latin1 > \"$(printf 'lat\351')\" && "
+		 "printf deep > %s/file && ln -s %s/file longlink && ln 'caf\303\251' hard && "
+		 "truncate -s 10M sparse && printf tail | dd of=sparse bs=1 seek=5000000 conv=notrunc "
+		 "2>/dev/null && mkdir empty",
+		 top, longdir, longdir, longdir);
+	TAP_CHECK(run(cmd) == 0, "GNU tar source tree");
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		snprintf(cmd, sizeof(cmd), "tar --format=%s --sparse -C '%s/gsrc' -cf '%s/g-%s.tar' .",
+			 formats[i], top, top, formats[i]);
+		if (run(cmd) != 0)
+			abort();
+		snprintf(cmd, sizeof(cmd), "%s/g-%s.tar", top, formats[i]);
+		sha256sum(cmd, want);
+		snprintf(name, sizeof(name), "g-%s", formats[i]);
+		unpack_file(cmd, name, got, &r);
+		snprintf(cmd, sizeof(cmd), "GNU tar --format=%s layer: diff_id is its sha256sum",
+			 formats[i]);
+		TAP_CHECK(r == 0 && !strcmp(got, want), cmd);
+		TAP_CHECK(content_is(P("%s/caf\303\251", name), "utf8") &&
+			  content_is(P("%s/lat\351", name), "latin1"),
+			  "non-ASCII names kept byte for byte");
+		TAP_CHECK(content_is(P("%s/%s/file", name, longdir), "deep") &&
+			  S_ISLNK(lst(P("%s/longlink", name)).st_mode), "long names and link targets");
+		TAP_CHECK(lst(P("%s/hard", name)).st_ino == lst(P("%s/caf\303\251", name)).st_ino,
+			  "GNU tar hardlink");
+		TAP_CHECK(lst(P("%s/sparse", name)).st_size == 10 << 20 &&
+			  lst(P("%s/sparse", name)).st_blocks < 1024, "sparse file stays sparse");
+		snprintf(cmd, sizeof(cmd), "cmp -s '%s/gsrc/sparse' '%s/%s/sparse'", top, top, name);
+		TAP_CHECK(run(cmd) == 0, "sparse file content");
+	}
+}
+
 static void test_whiteouts(void)
 {
 	struct tar t;
@@ -813,6 +857,7 @@ int main(void)
 
 	test_plain_tree();
 	test_diff_ids();
+	test_gnu_tar();
 	test_whiteouts();
 	test_dotdot_and_paths();
 	test_symlink_escapes();
