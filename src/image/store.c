@@ -151,7 +151,8 @@ int berth_store_open(const char *root, struct berth_store **out, berr_t *err)
 	return 0;
 fail:
 	berth_store_close(s);
-	return berr_prefix(err, "open store");
+	/* every inner error names the path; the caller says "open the store" */
+	return err && *err ? -berr_code(*err) : -EIO;
 }
 
 void berth_store_close(struct berth_store *s)

@@ -848,6 +848,53 @@ static void test_crash_db(void)
 	}
 }
 
+/* Writers in parallel queue on the index (busy_timeout, BEGIN IMMEDIATE)
+ * rather than fail: 4 processes x 50 adds all land. */
+static void test_concurrent_writers(void)
+{
+	_cleanup_berr_ berr_t err = NULL;
+	struct berth_store *s;
+	struct berth_image **list = NULL;
+	size_t n = 0;
+	pid_t pids[4];
+	bool all_exit_ok = true;
+
+	for (int p = 0; p < 4; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0) {
+			struct berth_store *cs = open_store();
+
+			for (int i = 0; cs && i < 50; i++) {
+				char id[DIGEST_LEN + 1], b[32], name[64];
+				struct image_record rec = { .id = id, .manifest_type = MT_OCI_MANIFEST };
+
+				snprintf(b, sizeof(b), "%d-%d", p, i);
+				sha256_buf(b, strlen(b), id);
+				snprintf(name, sizeof(name), "docker.io/library/par%d:%d", p, i);
+				if (store_image_add(cs, &rec, name, NULL) < 0)
+					_exit(1);
+			}
+			_exit(cs ? 0 : 1);
+		}
+	}
+	for (int p = 0; p < 4; p++) {
+		int st = 0;
+
+		waitpid(pids[p], &st, 0);
+		all_exit_ok &= WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	s = open_store();
+	TAP_CHECK(all_exit_ok && s && berth_image_list(s, &list, &n, &err) == 0 && n == 200,
+		  "4 processes adding 50 images each at once: all 200 land");
+	berth_image_list_free(list, n);
+	if (s) {
+		uint64_t freed;
+
+		berth_image_prune(s, true, &freed, &err);
+		berth_store_close(s);
+	}
+}
+
 int main(void)
 {
 	_cleanup_berr_ berr_t err = NULL;
@@ -874,6 +921,7 @@ int main(void)
 	test_manifests();
 	test_index();
 	test_config();
+	test_concurrent_writers();
 	test_crash_blob();
 	test_crash_db();
 	remove_tree_at(AT_FDCWD, root, &err);

@@ -25,7 +25,7 @@ static void human_size(uint64_t n, char *buf, size_t len)
 	double v = (double)n;
 	size_t u = 0;
 
-	while (v >= 1000 && u + 1 < ARRAY_SIZE(units)) {
+	while (v >= 999.5 && u + 1 < ARRAY_SIZE(units)) { /* 999.9 would print as 1e+03 */
 		v /= 1000;
 		u++;
 	}
