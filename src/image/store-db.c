@@ -448,7 +448,7 @@ static int count_rows(struct berth_store *s, const char *sql, const char *arg, i
 static int image_delete_locked(struct berth_store *s, const char *id, bool force,
 			       bool *removed, berr_t *err)
 {
-	int64_t held;
+	int64_t held = 0;
 
 	if (count_rows(s, "SELECT count(*) FROM holders WHERE image_id = ?1", id, &held, err) < 0)
 		return err_code(err);
@@ -469,7 +469,7 @@ static int untag_locked(struct berth_store *s, const char *name, bool force, boo
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	_cleanup_free_ char *id = NULL;
-	int64_t names;
+	int64_t names = 0;
 	int ret;
 
 	if (db_query(s, &st, err, "SELECT image_id FROM names WHERE name = ?1", 1, name) < 0)
