@@ -158,7 +158,7 @@ teardown() { archive_teardown; }
 	assert_output "Loaded image: localhost/pmimg:v1"
 	run_b load -i "$TEST_DIR/po.tar"
 	assert_success
-	assert_contains "$output" "Loaded image:"
+	assert_output "Loaded image: localhost/pmimg:v1"
 	assert_layers_unpacked "$l"
 	b save --format oci-dir -o "$TEST_DIR/s" localhost/pmimg:v1
 	assert_eq "$(layout_diff_ids "$TEST_DIR/s")" "$(layout_diff_ids "$l")" "diff_ids"
