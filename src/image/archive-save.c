@@ -571,7 +571,10 @@ static int save_to_dir(struct saver *sv, const char *path, berr_t *err)
 		goto fail;
 	/* rename(2) replaces an empty directory, and refuses one with content */
 	if (rename(tmp, path) < 0) {
-		r = berr_errno(err, "rename into %s", path);
+		if (errno == ENOTEMPTY || errno == EEXIST)
+			r = berr_set(err, errno, "%s is a directory with content", path);
+		else
+			r = berr_errno(err, "rename into %s", path);
 		goto fail;
 	}
 	return 0;
