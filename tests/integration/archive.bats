@@ -79,8 +79,12 @@ teardown() { archive_teardown; }
 	# a:1 and latest are the same image: one image, two names
 	assert_eq "$(b save --format oci-dir -o "$TEST_DIR/o" example.com/a:1 && jq -r '.manifests[0].digest' "$TEST_DIR/o/index.json")" \
 		"$(layout_manifest "$l" 0)" "a:1 manifest"
-	if command -v sqlite3 >/dev/null; then
-		assert_eq "$(sqlite3 "$STORE/images.db" 'SELECT count(*) FROM images')" 2 "images"
+	# berth images (once the store's listing is in): three names, two images
+	local listed
+	if listed=$(b images 2>/dev/null); then
+		assert_eq "$(awk 'NR > 1 { print $1 ":" $2 }' <<<"$listed" | sort | tr '\n' ' ')" \
+			"example.com/a:1 example.com/a:2 localhost/latest:latest " "berth images"
+		assert_eq "$(b images -q | sort -u | wc -l)" 2 "images"
 	fi
 }
 
