@@ -544,7 +544,7 @@ static int hostile(struct tar *t, const char *name)
 static void test_dotdot_and_paths(void)
 {
 	struct tar t;
-	char longp[6000];
+	char longp[6000], deep[6100];
 
 	tar_begin(&t);
 	add(&t, &(struct ent){ .path = "ok", .data = "fine" });
@@ -572,6 +572,19 @@ static void test_dotdot_and_paths(void)
 	tar_begin(&t);
 	add(&t, &(struct ent){ .path = "l", .type = AE_IFLNK, .symlink = longp });
 	TAP_CHECK(hostile(&t, "long2") < 0, "over-long symlink target refused");
+
+	/* 2000 missing parents, made one step each */
+	for (int i = 0; i < 2000; i++)
+		memcpy(longp + 2 * i, "a/", 2);
+	strcpy(longp + 4000, "f");
+	tar_begin(&t);
+	add(&t, &(struct ent){ .path = longp, .data = "deep" });
+	add(&t, &(struct ent){ .path = "b", .type = AE_IFLNK, .symlink = "a/a/a" });
+	add(&t, &(struct ent){ .path = "b/a/x", .data = "via b" });
+	snprintf(deep, sizeof(deep), "%s/deep/%s", top, longp);
+	TAP_CHECK(hostile(&t, "deep") == 0 && content_is(deep, "deep") &&
+		  content_is(P("deep/a/a/a/a/x"), "via b"),
+		  "2000 missing parent directories created, through a symlink too");
 }
 
 static void test_symlink_escapes(void)
