@@ -273,13 +273,14 @@ static int make_tmp_dir(int root_fd, char *name, size_t size, berr_t *err)
 
 		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
 			rnd = (unsigned long long)time(NULL) ^ ((unsigned long long)tries << 32);
-		snprintf(name, size, "tmp/layer-%d-%016llx", (int)getpid(), rnd);
+		/* "<pid>-" first: the store's tmp/ sweep removes those of dead pids */
+		snprintf(name, size, "tmp/%d-layer-%016llx", (int)getpid(), rnd);
 		if (mkdirat(root_fd, name, 0755) == 0)
 			return 0;
 		if (errno != EEXIST)
 			return berr_errno(err, "mkdir %s", name);
 	}
-	return berr_set(err, EEXIST, "mkdir tmp/layer-%d-*", (int)getpid());
+	return berr_set(err, EEXIST, "mkdir tmp/%d-layer-*", (int)getpid());
 }
 
 int layer_unpack(struct berth_store *s, int in_fd, const char *want_diff_id,

@@ -26,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -851,6 +852,44 @@ static void test_layer_unpack(void)
 		  "failed unpack leaves no tmp/ directory");
 	if (err)
 		printf("# %s\n", err->msg);
+	tar_free(&t);
+
+	/* four processes unpack one layer at once: one rename wins, all succeed */
+	tar_begin(&t);
+	for (int i = 0; i < 300; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "d%d/f%d", i % 10, i);
+		add(&t, &(struct ent){ .path = name, .size = 20000 });
+	}
+	tar_end(&t);
+	sha256_hex(t.buf, t.len, diff);
+	{
+		pid_t kids[4];
+		int ok = 0;
+
+		for (int i = 0; i < 4; i++) {
+			kids[i] = fork();
+			if (kids[i] == 0) {
+				berr_t e = NULL;
+				int in = memfd_of(t.buf, t.len);
+
+				_exit(layer_unpack(&s, in, diff, NULL, &e) == 0 ? 0 : 1);
+			}
+		}
+		for (int i = 0; i < 4; i++) {
+			int status;
+
+			if (kids[i] > 0 && waitpid(kids[i], &status, 0) == kids[i] &&
+			    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+				ok++;
+		}
+		TAP_CHECK(ok == 4, "four concurrent unpacks of one layer all succeed");
+	}
+	TAP_CHECK(count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 2 &&
+		  count_entries(P("store/layers/%s", diff + 7)) == 10 &&
+		  count_entries(P("store/layers/%s/d9", diff + 7)) == 30,
+		  "one complete copy in layers/, the losers' tmp/ dirs removed");
 	close(s.root_fd);
 	tar_free(&t);
 }
