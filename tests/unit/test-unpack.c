@@ -33,6 +33,27 @@
 static char top[64];            /* the test's private directory */
 static char sentinel[128];      /* top/sentinel: no layer may touch it */
 
+/* Undo everything on any exit: the overlay mount, the whole private tree. */
+static void cleanup(void)
+{
+	_cleanup_berr_ berr_t err = NULL;
+	char mnt[128];
+
+	if (!top[0])
+		return;
+	snprintf(mnt, sizeof(mnt), "%s/mnt", top);
+	umount2(mnt, MNT_DETACH);
+	if (remove_tree_at(AT_FDCWD, top, &err) < 0)
+		printf("# cleanup: %s\n", err->msg);
+	top[0] = '\0';
+}
+
+static void die(void)
+{
+	printf("Bail out! test setup failed\n");
+	exit(2);
+}
+
 /* ---- building tarballs ---- */
 
 struct tar {
@@ -56,7 +77,7 @@ static void tar_begin(struct tar *t)
 	archive_write_set_format_pax_restricted(t->a);
 	archive_write_add_filter_none(t->a);
 	if (archive_write_open2(t->a, t, NULL, tar_write_cb, NULL, NULL) != ARCHIVE_OK)
-		abort();
+		die();
 }
 
 /* The uncompressed tar; t->buf/len stay valid until tar_free. */
@@ -114,7 +135,7 @@ static void add(struct tar *t, const struct ent *x)
 	if ((!x->type || x->type == AE_IFREG) && !x->hardlink && !x->symlink)
 		archive_entry_set_size(e, size);
 	if (archive_write_header(t->a, e) != ARCHIVE_OK)
-		abort();
+		die();
 	if (dlen)
 		archive_write_data(t->a, x->data, dlen);
 	/* the writer pads a short entry with zeros: cheap big files */
@@ -128,7 +149,7 @@ static int memfd_of(const void *buf, size_t len)
 	int fd = memfd_create("layer", MFD_CLOEXEC);
 
 	if (fd < 0 || write_all(fd, buf, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
-		abort();
+		die();
 	return fd;
 }
 
@@ -145,7 +166,7 @@ static int unpack_buf(const void *buf, size_t len, const char *name, const struc
 
 	snprintf(path, sizeof(path), "%s/%s", top, name);
 	if (mkdir(path, 0755) < 0)
-		abort();
+		die();
 	dest = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	r = unpack_tar(in, dest, lim, diff_id, &err);
 	snprintf(last_err, sizeof(last_err), "%s", err ? err->msg : "");
@@ -220,7 +241,7 @@ static void write_path(const char *path, const void *buf, size_t len)
 	_cleanup_berr_ berr_t err = NULL;
 
 	if (write_file_at(AT_FDCWD, path, buf, len, 0644, &err) < 0)
-		abort();
+		die();
 }
 
 static bool read_path(const char *path, char **buf, size_t *len)
@@ -385,7 +406,7 @@ static void unpack_file(const char *file, const char *name, char diff[DIGEST_LEN
 	size_t len;
 
 	if (!read_path(file, &buf, &len))
-		abort();
+		die();
 	*r = unpack_buf(buf, len, name, NULL, diff);
 }
 
@@ -451,7 +472,7 @@ static void test_gnu_tar(void)
 		snprintf(cmd, sizeof(cmd), "tar --format=%s --sparse -C '%s/gsrc' -cf '%s/g-%s.tar' .",
 			 formats[i], top, top, formats[i]);
 		if (run(cmd) != 0)
-			abort();
+			die();
 		snprintf(cmd, sizeof(cmd), "%s/g-%s.tar", top, formats[i]);
 		sha256sum(cmd, want);
 		snprintf(name, sizeof(name), "g-%s", formats[i]);
@@ -734,7 +755,7 @@ static void test_bombs(void)
 		 top, top);
 	TAP_CHECK(run(cmd) == 0, "50 MB of trailing zeros, gzipped");
 	if (!read_path(P("zeros.tar.gz"), &buf, &len))
-		abort();
+		die();
 	lim.max_entries = 100;
 	TAP_CHECK(unpack_buf(buf, len, "bomb3", &lim, NULL) < 0 && strstr(last_err, "larger"),
 		  "decompression bomb after the archive stopped");
@@ -757,7 +778,7 @@ static void test_truncated(void)
 	write_path(P("t.tar"), t.buf, t.len);
 	snprintf(cmd, sizeof(cmd), "gzip -c '%s/t.tar' > '%s/t.tar.gz'", top, top);
 	if (run(cmd) != 0 || !read_path(P("t.tar.gz"), &gz, &len))
-		abort();
+		die();
 	TAP_CHECK(unpack_buf(gz, len, "tr0", NULL, NULL) == 0, "whole gzip layer unpacks");
 	TAP_CHECK(unpack_buf(gz, len / 2, "tr1", NULL, NULL) < 0, "truncated gzip is an error");
 	TAP_CHECK(unpack_buf(gz, len - 4, "tr2", NULL, NULL) < 0,
@@ -776,7 +797,7 @@ static void test_truncated(void)
 	TAP_CHECK(unpack_buf(gz, len, "tr5b", NULL, got) < 0, "corrupt deflate block header is an error");
 	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || read_all(fd, junk, sizeof(junk)) != sizeof(junk))
-		abort();
+		die();
 	close(fd);
 	TAP_CHECK(unpack_buf(junk, sizeof(junk), "tr6", NULL, NULL) < 0, "random bytes are an error");
 	TAP_CHECK(unpack_buf("", 0, "tr7", NULL, NULL) < 0, "empty stream is an error");
@@ -896,8 +917,6 @@ static void test_layer_unpack(void)
 
 int main(void)
 {
-	_cleanup_berr_ berr_t err = NULL;
-
 	if (geteuid() != 0) {
 		printf("1..0 # SKIP needs root\n");
 		return 0;
@@ -905,6 +924,7 @@ int main(void)
 	snprintf(top, sizeof(top), "/tmp/test-unpack-XXXXXX");
 	if (!mkdtemp(top))
 		return 1;
+	atexit(cleanup);
 	sentinel_make();
 
 	test_plain_tree();
@@ -918,8 +938,6 @@ int main(void)
 	test_truncated();
 	test_layer_unpack();
 
-	umount2(P("mnt"), MNT_DETACH);
-	if (remove_tree_at(AT_FDCWD, top, &err) < 0)
-		printf("# cleanup: %s\n", err->msg);
+	cleanup();
 	return TAP_DONE();
 }
