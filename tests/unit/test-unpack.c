@@ -74,7 +74,7 @@ static void tar_begin(struct tar *t)
 	memset(t, 0, sizeof(*t));
 	t->f = open_memstream(&t->buf, &t->len);
 	t->a = archive_write_new();
-	archive_write_set_format_pax_restricted(t->a);
+	archive_write_set_format_pax(t->a);
 	archive_write_add_filter_none(t->a);
 	if (archive_write_open2(t->a, t, NULL, tar_write_cb, NULL, NULL) != ARCHIVE_OK)
 		die();
@@ -101,7 +101,7 @@ struct ent {
 	int64_t size;           /* when data is NULL: zeros */
 	const char *symlink, *hardlink;
 	unsigned uid, gid;
-	time_t mtime;
+	time_t mtime, atime;
 	unsigned maj, min;
 	const char *xattr[6];   /* name, value pairs */
 	const void *cap;        /* security.capability value */
@@ -120,6 +120,8 @@ static void add(struct tar *t, const struct ent *x)
 	archive_entry_set_uid(e, x->uid);
 	archive_entry_set_gid(e, x->gid);
 	archive_entry_set_mtime(e, x->mtime ? x->mtime : 1600000000, 0);
+	if (x->atime)
+		archive_entry_set_atime(e, x->atime, 500);
 	if (x->symlink)
 		archive_entry_set_symlink(e, x->symlink);
 	if (x->hardlink)
@@ -301,7 +303,7 @@ static void test_plain_tree(void)
 	add(&t, &(struct ent){ .path = "usr/bin/", .type = AE_IFDIR, .perm = 0750, .uid = 7, .gid = 8,
 			       .mtime = 1000000 });
 	add(&t, &(struct ent){ .path = "usr/bin/prog", .perm = 04755, .uid = 1000, .gid = 1001,
-			       .data = "#!/bin/true\n", .mtime = 12345,
+			       .data = "#!/bin/true\n", .mtime = 12345, .atime = 23456,
 			       .xattr = { "user.test", "val", "trusted.overlay.opaque", "y",
 					  "security.selinux", "system_u" },
 			       .cap = cap, .cap_len = sizeof(cap) });
@@ -333,6 +335,7 @@ static void test_plain_tree(void)
 		  "regular file keeps setuid mode after chown");
 	TAP_CHECK(st.st_uid == 1000 && st.st_gid == 1001, "numeric owner set");
 	TAP_CHECK(st.st_mtim.tv_sec == 12345, "file mtime restored");
+	TAP_CHECK(st.st_atim.tv_sec == 23456 && st.st_atim.tv_nsec == 500, "file atime restored");
 	TAP_CHECK(content_is(P("tree/usr/bin/prog"), "#!/bin/true\n"), "file data written");
 	n = getxattr(P("tree/usr/bin/prog"), "user.test", v, sizeof(v));
 	TAP_CHECK(n == 3 && !memcmp(v, "val", 3), "user.* xattr kept");
