@@ -825,7 +825,7 @@ static void test_layer_unpack(void)
 	_cleanup_berr_ berr_t err = NULL;
 	struct berth_store s = { 0 };
 	struct tar t;
-	char diff[DIGEST_LEN + 1], wrong[DIGEST_LEN + 1];
+	char diff[DIGEST_LEN + 1], wrong[DIGEST_LEN + 1], diff4[DIGEST_LEN + 1];
 	int fd, r;
 
 	mkdir(P("store"), 0700);
@@ -868,11 +868,48 @@ static void test_layer_unpack(void)
 	TAP_CHECK(r == 0 && lseek(fd, 0, SEEK_CUR) == 16, "present layer skipped, input drained");
 	close(fd);
 
+	/* from a pipe, as a download streams in (four copies back to back: the
+	 * tar ends after the first), then, present, drained to the end so the
+	 * writer finishes instead of blocking */
+	{
+		_cleanup_free_ char *four = malloc(4 * t.len);
+
+		for (int i = 0; i < 4; i++)
+			memcpy(four + i * t.len, t.buf, t.len);
+		sha256_hex(four, 4 * t.len, diff4);
+	}
+	for (int round = 0; round < 2; round++) {
+		int pfd[2], status = -1;
+		pid_t pid;
+
+		if (pipe2(pfd, O_CLOEXEC) < 0)
+			die();
+		pid = fork();
+		if (pid == 0) {
+			close(pfd[0]);
+			for (int i = 0; i < 4; i++)
+				if (write_all(pfd[1], t.buf, t.len) != (ssize_t)t.len)
+					_exit(1);
+			_exit(0);
+		}
+		close(pfd[1]);
+		r = layer_unpack(&s, pfd[0], round ? diff : diff4, NULL, &err);
+		close(pfd[0]);
+		waitpid(pid, &status, 0);
+		if (round == 0)
+			TAP_CHECK(r == 0 && content_is(P("store/layers/%s/hello", diff4 + 7), "world"),
+				  "pipe input: trailing data after the archive is in the diff_id");
+		else
+			TAP_CHECK(r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+				  "present layer: a streaming writer runs to completion");
+		berr_free(&err);
+	}
+
 	/* a corrupt stream: the tmp dir goes */
 	fd = memfd_of(t.buf, 600);
 	r = layer_unpack(&s, fd, wrong, NULL, &err);
 	close(fd);
-	TAP_CHECK(r < 0 && count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 1,
+	TAP_CHECK(r < 0 && count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 2,
 		  "failed unpack leaves no tmp/ directory");
 	if (err)
 		printf("# %s\n", err->msg);
@@ -910,7 +947,7 @@ static void test_layer_unpack(void)
 		}
 		TAP_CHECK(ok == 4, "four concurrent unpacks of one layer all succeed");
 	}
-	TAP_CHECK(count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 2 &&
+	TAP_CHECK(count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 3 &&
 		  count_entries(P("store/layers/%s", diff + 7)) == 10 &&
 		  count_entries(P("store/layers/%s/d9", diff + 7)) == 30,
 		  "one complete copy in layers/, the losers' tmp/ dirs removed");
