@@ -286,6 +286,19 @@ static bool sentinel_intact(void)
 	       (lst(P("sentinel/keep")).st_mode & 07777) == 0644;
 }
 
+static int count_entries(const char *path)
+{
+	_cleanup_closedir_ DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	for (struct dirent *de; (de = readdir(d));)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	return n;
+}
+
 /* ---- the cases ---- */
 
 static void test_plain_tree(void)
@@ -451,6 +464,15 @@ static void test_diff_ids(void)
 	TAP_CHECK(r == 0 && !strcmp(got, want2) && strcmp(got, want),
 		  "trailing bytes after the end of archive are in the diff_id");
 	tar_free(&t);
+
+	/* docker's empty layer: 1024 zero bytes, with its well-known diff_id */
+	{
+		static const char zeros[1024];
+
+		TAP_CHECK(unpack_buf(zeros, sizeof(zeros), "d-empty", NULL, got) == 0 &&
+			  !strcmp(got, "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef") &&
+			  count_entries(P("d-empty")) == 0, "docker's empty layer");
+	}
 }
 
 /* Layers made by GNU tar, as real producers make them: pax and gnu formats,
@@ -807,18 +829,6 @@ static void test_truncated(void)
 	tar_free(&t);
 }
 
-static int count_entries(const char *path)
-{
-	_cleanup_closedir_ DIR *d = opendir(path);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	for (struct dirent *de; (de = readdir(d));)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	return n;
-}
 
 static void test_layer_unpack(void)
 {
