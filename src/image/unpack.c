@@ -188,14 +188,16 @@ int unpack_tar(int in_fd, int dest_dirfd, const struct unpack_limits *lim,
 	uint64_t max_entries = lim && lim->max_entries ? lim->max_entries : DEFAULT_MAX_ENTRIES;
 	int ret = -1;
 
-	/* big: three PATH_MAX buffers */
+	/* big: four PATH_MAX buffers */
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return berr_errno(err, "unpack");
 	u->dest = dest_dirfd;
 	u->parent_fd = -1;
 	u->max_bytes = lim && lim->max_bytes ? lim->max_bytes : DEFAULT_MAX_BYTES;
-	st.max = add_sat(add_sat(u->max_bytes, max_entries * ENTRY_OVERHEAD), STREAM_SLACK);
+	st.max = add_sat(u->max_bytes, STREAM_SLACK);
+	st.max = add_sat(st.max, max_entries > UINT64_MAX / ENTRY_OVERHEAD ? UINT64_MAX :
+			 max_entries * ENTRY_OVERHEAD);
 
 	st.md = EVP_MD_CTX_new();
 	if (!st.md || EVP_DigestInit_ex(st.md, EVP_sha256(), NULL) != 1) {
