@@ -19,10 +19,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -94,51 +96,62 @@ static void parent_forget(struct unpack *u, const char *path)
 	}
 }
 
-/* Create the missing directories of dir (0755, as docker does), each one
- * below its resolved parent so that a symlink on the way stays inside. */
+/* comp below prev, not following a symlink: one is resolved again from the
+ * layer root (prefix names the same directory), so that it stays inside. */
+static int walk_step(int dest, int prev, const char *comp, const char *prefix)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, prev, comp, &how, sizeof(how));
+
+	if (fd < 0 && errno == ELOOP)
+		fd = openat_in_root(dest, prefix, O_PATH | O_DIRECTORY, 0);
+	return fd;
+}
+
+/*
+ * Open dir, creating its missing directories (0755, as docker does) below
+ * their resolved parents.  One step per component, so a deep path costs
+ * linear time, not a walk from the root per component.
+ */
 static int make_parents(struct unpack *u, const char *dir, berr_t *err)
 {
+	_cleanup_close_ int prev = -1;
 	char buf[PATH_MAX];
-	size_t len = strlen(dir);
-	int prev = u->dest;
+	size_t len = strlen(dir), start = 0;
+	int fd;
 
+	prev = openat(u->dest, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (prev < 0)
+		return berr_errno(err, "open layer root");
 	memcpy(buf, dir, len + 1);
 	for (size_t i = 0; i <= len; i++) {
-		const char *comp;
-		int fd;
+		const char *comp = buf + start;
 
 		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
-		fd = openat_in_root(u->dest, buf, O_PATH | O_DIRECTORY, 0);
+		fd = walk_step(u->dest, prev, comp, buf);
 		if (fd < 0 && errno == ENOENT) {
-			comp = strrchr(buf, '/');
-			comp = comp ? comp + 1 : buf;
-			if (mkdirat(prev, comp, 0755) < 0) {
-				int r = berr_errno(err, "mkdir %s", buf);
-
-				if (prev != u->dest)
-					close(prev);
-				return r;
-			}
-			fd = openat_in_root(u->dest, buf, O_PATH | O_DIRECTORY, 0);
+			/* EEXIST: a symlink to nowhere; the retry says so */
+			if (mkdirat(prev, comp, 0755) < 0 && errno != EEXIST)
+				return berr_errno(err, "mkdir %s", buf);
+			fd = walk_step(u->dest, prev, comp, buf);
 		}
-		if (fd < 0) {
-			int r = berr_errno(err, "open %s", buf);
-
-			if (prev != u->dest)
-				close(prev);
-			return r;
-		}
-		if (prev != u->dest)
-			close(prev);
+		if (fd < 0)
+			return berr_errno(err, "open %s", buf);
+		close(prev);
 		prev = fd;
 		if (i < len)
 			buf[i] = '/';
+		start = i + 1;
 	}
-	if (prev != u->dest)
-		close(prev);
-	return 0;
+	fd = openat(prev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return berr_errno(err, "open %s", dir);
+	return fd;
 }
 
 /* The directory u->dir, opened inside dest (created if missing).  Owned by
@@ -156,9 +169,9 @@ static int parent_open(struct unpack *u, berr_t *err)
 	u->parent_fd = -1;
 	fd = openat_in_root(u->dest, u->dir, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0 && errno == ENOENT) {
-		if (make_parents(u, u->dir, err) < 0)
+		fd = make_parents(u, u->dir, err);
+		if (fd < 0)
 			return -1;
-		fd = openat_in_root(u->dest, u->dir, O_RDONLY | O_DIRECTORY, 0);
 	}
 	if (fd < 0)
 		return berr_errno(err, "open %s", u->dir);

@@ -188,14 +188,16 @@ int unpack_tar(int in_fd, int dest_dirfd, const struct unpack_limits *lim,
 	uint64_t max_entries = lim && lim->max_entries ? lim->max_entries : DEFAULT_MAX_ENTRIES;
 	int ret = -1;
 
-	/* big: three PATH_MAX buffers */
+	/* big: four PATH_MAX buffers */
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return berr_errno(err, "unpack");
 	u->dest = dest_dirfd;
 	u->parent_fd = -1;
 	u->max_bytes = lim && lim->max_bytes ? lim->max_bytes : DEFAULT_MAX_BYTES;
-	st.max = add_sat(add_sat(u->max_bytes, max_entries * ENTRY_OVERHEAD), STREAM_SLACK);
+	st.max = add_sat(u->max_bytes, STREAM_SLACK);
+	st.max = add_sat(st.max, max_entries > UINT64_MAX / ENTRY_OVERHEAD ? UINT64_MAX :
+			 max_entries * ENTRY_OVERHEAD);
 
 	st.md = EVP_MD_CTX_new();
 	if (!st.md || EVP_DigestInit_ex(st.md, EVP_sha256(), NULL) != 1) {
@@ -273,13 +275,14 @@ static int make_tmp_dir(int root_fd, char *name, size_t size, berr_t *err)
 
 		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
 			rnd = (unsigned long long)time(NULL) ^ ((unsigned long long)tries << 32);
-		snprintf(name, size, "tmp/layer-%d-%016llx", (int)getpid(), rnd);
+		/* "<pid>-" first: the store's tmp/ sweep removes those of dead pids */
+		snprintf(name, size, "tmp/%d-layer-%016llx", (int)getpid(), rnd);
 		if (mkdirat(root_fd, name, 0755) == 0)
 			return 0;
 		if (errno != EEXIST)
 			return berr_errno(err, "mkdir %s", name);
 	}
-	return berr_set(err, EEXIST, "mkdir tmp/layer-%d-*", (int)getpid());
+	return berr_set(err, EEXIST, "mkdir tmp/%d-layer-*", (int)getpid());
 }
 
 int layer_unpack(struct berth_store *s, int in_fd, const char *want_diff_id,

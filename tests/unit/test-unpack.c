@@ -26,11 +26,33 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 static char top[64];            /* the test's private directory */
 static char sentinel[128];      /* top/sentinel: no layer may touch it */
+
+/* Undo everything on any exit: the overlay mount, the whole private tree. */
+static void cleanup(void)
+{
+	_cleanup_berr_ berr_t err = NULL;
+	char mnt[128];
+
+	if (!top[0])
+		return;
+	snprintf(mnt, sizeof(mnt), "%s/mnt", top);
+	umount2(mnt, MNT_DETACH);
+	if (remove_tree_at(AT_FDCWD, top, &err) < 0)
+		printf("# cleanup: %s\n", err->msg);
+	top[0] = '\0';
+}
+
+static void die(void)
+{
+	printf("Bail out! test setup failed\n");
+	exit(2);
+}
 
 /* ---- building tarballs ---- */
 
@@ -52,10 +74,10 @@ static void tar_begin(struct tar *t)
 	memset(t, 0, sizeof(*t));
 	t->f = open_memstream(&t->buf, &t->len);
 	t->a = archive_write_new();
-	archive_write_set_format_pax_restricted(t->a);
+	archive_write_set_format_pax(t->a);
 	archive_write_add_filter_none(t->a);
 	if (archive_write_open2(t->a, t, NULL, tar_write_cb, NULL, NULL) != ARCHIVE_OK)
-		abort();
+		die();
 }
 
 /* The uncompressed tar; t->buf/len stay valid until tar_free. */
@@ -79,7 +101,7 @@ struct ent {
 	int64_t size;           /* when data is NULL: zeros */
 	const char *symlink, *hardlink;
 	unsigned uid, gid;
-	time_t mtime;
+	time_t mtime, atime;
 	unsigned maj, min;
 	const char *xattr[6];   /* name, value pairs */
 	const void *cap;        /* security.capability value */
@@ -98,6 +120,8 @@ static void add(struct tar *t, const struct ent *x)
 	archive_entry_set_uid(e, x->uid);
 	archive_entry_set_gid(e, x->gid);
 	archive_entry_set_mtime(e, x->mtime ? x->mtime : 1600000000, 0);
+	if (x->atime)
+		archive_entry_set_atime(e, x->atime, 500);
 	if (x->symlink)
 		archive_entry_set_symlink(e, x->symlink);
 	if (x->hardlink)
@@ -113,7 +137,7 @@ static void add(struct tar *t, const struct ent *x)
 	if ((!x->type || x->type == AE_IFREG) && !x->hardlink && !x->symlink)
 		archive_entry_set_size(e, size);
 	if (archive_write_header(t->a, e) != ARCHIVE_OK)
-		abort();
+		die();
 	if (dlen)
 		archive_write_data(t->a, x->data, dlen);
 	/* the writer pads a short entry with zeros: cheap big files */
@@ -127,7 +151,7 @@ static int memfd_of(const void *buf, size_t len)
 	int fd = memfd_create("layer", MFD_CLOEXEC);
 
 	if (fd < 0 || write_all(fd, buf, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
-		abort();
+		die();
 	return fd;
 }
 
@@ -144,7 +168,7 @@ static int unpack_buf(const void *buf, size_t len, const char *name, const struc
 
 	snprintf(path, sizeof(path), "%s/%s", top, name);
 	if (mkdir(path, 0755) < 0)
-		abort();
+		die();
 	dest = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	r = unpack_tar(in, dest, lim, diff_id, &err);
 	snprintf(last_err, sizeof(last_err), "%s", err ? err->msg : "");
@@ -219,7 +243,7 @@ static void write_path(const char *path, const void *buf, size_t len)
 	_cleanup_berr_ berr_t err = NULL;
 
 	if (write_file_at(AT_FDCWD, path, buf, len, 0644, &err) < 0)
-		abort();
+		die();
 }
 
 static bool read_path(const char *path, char **buf, size_t *len)
@@ -262,6 +286,19 @@ static bool sentinel_intact(void)
 	       (lst(P("sentinel/keep")).st_mode & 07777) == 0644;
 }
 
+static int count_entries(const char *path)
+{
+	_cleanup_closedir_ DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	for (struct dirent *de; (de = readdir(d));)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	return n;
+}
+
 /* ---- the cases ---- */
 
 static void test_plain_tree(void)
@@ -279,7 +316,7 @@ static void test_plain_tree(void)
 	add(&t, &(struct ent){ .path = "usr/bin/", .type = AE_IFDIR, .perm = 0750, .uid = 7, .gid = 8,
 			       .mtime = 1000000 });
 	add(&t, &(struct ent){ .path = "usr/bin/prog", .perm = 04755, .uid = 1000, .gid = 1001,
-			       .data = "#!/bin/true\n", .mtime = 12345,
+			       .data = "#!/bin/true\n", .mtime = 12345, .atime = 23456,
 			       .xattr = { "user.test", "val", "trusted.overlay.opaque", "y",
 					  "security.selinux", "system_u" },
 			       .cap = cap, .cap_len = sizeof(cap) });
@@ -311,6 +348,7 @@ static void test_plain_tree(void)
 		  "regular file keeps setuid mode after chown");
 	TAP_CHECK(st.st_uid == 1000 && st.st_gid == 1001, "numeric owner set");
 	TAP_CHECK(st.st_mtim.tv_sec == 12345, "file mtime restored");
+	TAP_CHECK(st.st_atim.tv_sec == 23456 && st.st_atim.tv_nsec == 500, "file atime restored");
 	TAP_CHECK(content_is(P("tree/usr/bin/prog"), "#!/bin/true\n"), "file data written");
 	n = getxattr(P("tree/usr/bin/prog"), "user.test", v, sizeof(v));
 	TAP_CHECK(n == 3 && !memcmp(v, "val", 3), "user.* xattr kept");
@@ -384,7 +422,7 @@ static void unpack_file(const char *file, const char *name, char diff[DIGEST_LEN
 	size_t len;
 
 	if (!read_path(file, &buf, &len))
-		abort();
+		die();
 	*r = unpack_buf(buf, len, name, NULL, diff);
 }
 
@@ -426,6 +464,15 @@ static void test_diff_ids(void)
 	TAP_CHECK(r == 0 && !strcmp(got, want2) && strcmp(got, want),
 		  "trailing bytes after the end of archive are in the diff_id");
 	tar_free(&t);
+
+	/* docker's empty layer: 1024 zero bytes, with its well-known diff_id */
+	{
+		static const char zeros[1024];
+
+		TAP_CHECK(unpack_buf(zeros, sizeof(zeros), "d-empty", NULL, got) == 0 &&
+			  !strcmp(got, "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef") &&
+			  count_entries(P("d-empty")) == 0, "docker's empty layer");
+	}
 }
 
 /* Layers made by GNU tar, as real producers make them: pax and gnu formats,
@@ -450,7 +497,7 @@ static void test_gnu_tar(void)
 		snprintf(cmd, sizeof(cmd), "tar --format=%s --sparse -C '%s/gsrc' -cf '%s/g-%s.tar' .",
 			 formats[i], top, top, formats[i]);
 		if (run(cmd) != 0)
-			abort();
+			die();
 		snprintf(cmd, sizeof(cmd), "%s/g-%s.tar", top, formats[i]);
 		sha256sum(cmd, want);
 		snprintf(name, sizeof(name), "g-%s", formats[i]);
@@ -544,7 +591,7 @@ static int hostile(struct tar *t, const char *name)
 static void test_dotdot_and_paths(void)
 {
 	struct tar t;
-	char longp[6000];
+	char longp[6000], deep[6100];
 
 	tar_begin(&t);
 	add(&t, &(struct ent){ .path = "ok", .data = "fine" });
@@ -572,6 +619,19 @@ static void test_dotdot_and_paths(void)
 	tar_begin(&t);
 	add(&t, &(struct ent){ .path = "l", .type = AE_IFLNK, .symlink = longp });
 	TAP_CHECK(hostile(&t, "long2") < 0, "over-long symlink target refused");
+
+	/* 2000 missing parents, made one step each */
+	for (int i = 0; i < 2000; i++)
+		memcpy(longp + 2 * i, "a/", 2);
+	strcpy(longp + 4000, "f");
+	tar_begin(&t);
+	add(&t, &(struct ent){ .path = longp, .data = "deep" });
+	add(&t, &(struct ent){ .path = "b", .type = AE_IFLNK, .symlink = "a/a/a" });
+	add(&t, &(struct ent){ .path = "b/a/x", .data = "via b" });
+	snprintf(deep, sizeof(deep), "%s/deep/%s", top, longp);
+	TAP_CHECK(hostile(&t, "deep") == 0 && content_is(deep, "deep") &&
+		  content_is(P("deep/a/a/a/a/x"), "via b"),
+		  "2000 missing parent directories created, through a symlink too");
 }
 
 static void test_symlink_escapes(void)
@@ -720,7 +780,7 @@ static void test_bombs(void)
 		 top, top);
 	TAP_CHECK(run(cmd) == 0, "50 MB of trailing zeros, gzipped");
 	if (!read_path(P("zeros.tar.gz"), &buf, &len))
-		abort();
+		die();
 	lim.max_entries = 100;
 	TAP_CHECK(unpack_buf(buf, len, "bomb3", &lim, NULL) < 0 && strstr(last_err, "larger"),
 		  "decompression bomb after the archive stopped");
@@ -743,7 +803,7 @@ static void test_truncated(void)
 	write_path(P("t.tar"), t.buf, t.len);
 	snprintf(cmd, sizeof(cmd), "gzip -c '%s/t.tar' > '%s/t.tar.gz'", top, top);
 	if (run(cmd) != 0 || !read_path(P("t.tar.gz"), &gz, &len))
-		abort();
+		die();
 	TAP_CHECK(unpack_buf(gz, len, "tr0", NULL, NULL) == 0, "whole gzip layer unpacks");
 	TAP_CHECK(unpack_buf(gz, len / 2, "tr1", NULL, NULL) < 0, "truncated gzip is an error");
 	TAP_CHECK(unpack_buf(gz, len - 4, "tr2", NULL, NULL) < 0,
@@ -762,32 +822,20 @@ static void test_truncated(void)
 	TAP_CHECK(unpack_buf(gz, len, "tr5b", NULL, got) < 0, "corrupt deflate block header is an error");
 	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || read_all(fd, junk, sizeof(junk)) != sizeof(junk))
-		abort();
+		die();
 	close(fd);
 	TAP_CHECK(unpack_buf(junk, sizeof(junk), "tr6", NULL, NULL) < 0, "random bytes are an error");
 	TAP_CHECK(unpack_buf("", 0, "tr7", NULL, NULL) < 0, "empty stream is an error");
 	tar_free(&t);
 }
 
-static int count_entries(const char *path)
-{
-	_cleanup_closedir_ DIR *d = opendir(path);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	for (struct dirent *de; (de = readdir(d));)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	return n;
-}
 
 static void test_layer_unpack(void)
 {
 	_cleanup_berr_ berr_t err = NULL;
 	struct berth_store s = { 0 };
 	struct tar t;
-	char diff[DIGEST_LEN + 1], wrong[DIGEST_LEN + 1];
+	char diff[DIGEST_LEN + 1], wrong[DIGEST_LEN + 1], diff4[DIGEST_LEN + 1];
 	int fd, r;
 
 	mkdir(P("store"), 0700);
@@ -830,22 +878,95 @@ static void test_layer_unpack(void)
 	TAP_CHECK(r == 0 && lseek(fd, 0, SEEK_CUR) == 16, "present layer skipped, input drained");
 	close(fd);
 
+	/* from a pipe, as a download streams in (four copies back to back: the
+	 * tar ends after the first), then, present, drained to the end so the
+	 * writer finishes instead of blocking */
+	{
+		_cleanup_free_ char *four = malloc(4 * t.len);
+
+		for (int i = 0; i < 4; i++)
+			memcpy(four + i * t.len, t.buf, t.len);
+		sha256_hex(four, 4 * t.len, diff4);
+	}
+	for (int round = 0; round < 2; round++) {
+		int pfd[2], status = -1;
+		pid_t pid;
+
+		if (pipe2(pfd, O_CLOEXEC) < 0)
+			die();
+		pid = fork();
+		if (pid == 0) {
+			close(pfd[0]);
+			for (int i = 0; i < 4; i++)
+				if (write_all(pfd[1], t.buf, t.len) != (ssize_t)t.len)
+					_exit(1);
+			_exit(0);
+		}
+		close(pfd[1]);
+		r = layer_unpack(&s, pfd[0], round ? diff : diff4, NULL, &err);
+		close(pfd[0]);
+		waitpid(pid, &status, 0);
+		if (round == 0)
+			TAP_CHECK(r == 0 && content_is(P("store/layers/%s/hello", diff4 + 7), "world"),
+				  "pipe input: trailing data after the archive is in the diff_id");
+		else
+			TAP_CHECK(r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+				  "present layer: a streaming writer runs to completion");
+		berr_free(&err);
+	}
+
 	/* a corrupt stream: the tmp dir goes */
 	fd = memfd_of(t.buf, 600);
 	r = layer_unpack(&s, fd, wrong, NULL, &err);
 	close(fd);
-	TAP_CHECK(r < 0 && count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 1,
+	TAP_CHECK(r < 0 && count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 2,
 		  "failed unpack leaves no tmp/ directory");
 	if (err)
 		printf("# %s\n", err->msg);
+	tar_free(&t);
+
+	/* four processes unpack one layer at once: one rename wins, all succeed */
+	tar_begin(&t);
+	for (int i = 0; i < 300; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "d%d/f%d", i % 10, i);
+		add(&t, &(struct ent){ .path = name, .size = 20000 });
+	}
+	tar_end(&t);
+	sha256_hex(t.buf, t.len, diff);
+	{
+		pid_t kids[4];
+		int ok = 0;
+
+		for (int i = 0; i < 4; i++) {
+			kids[i] = fork();
+			if (kids[i] == 0) {
+				berr_t e = NULL;
+				int in = memfd_of(t.buf, t.len);
+
+				_exit(layer_unpack(&s, in, diff, NULL, &e) == 0 ? 0 : 1);
+			}
+		}
+		for (int i = 0; i < 4; i++) {
+			int status;
+
+			if (kids[i] > 0 && waitpid(kids[i], &status, 0) == kids[i] &&
+			    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+				ok++;
+		}
+		TAP_CHECK(ok == 4, "four concurrent unpacks of one layer all succeed");
+	}
+	TAP_CHECK(count_entries(P("store/tmp")) == 0 && count_entries(P("store/layers")) == 3 &&
+		  count_entries(P("store/layers/%s", diff + 7)) == 10 &&
+		  count_entries(P("store/layers/%s/d9", diff + 7)) == 30,
+		  "one complete copy in layers/, the losers' tmp/ dirs removed");
 	close(s.root_fd);
 	tar_free(&t);
 }
 
 int main(void)
 {
-	_cleanup_berr_ berr_t err = NULL;
-
 	if (geteuid() != 0) {
 		printf("1..0 # SKIP needs root\n");
 		return 0;
@@ -853,6 +974,7 @@ int main(void)
 	snprintf(top, sizeof(top), "/tmp/test-unpack-XXXXXX");
 	if (!mkdtemp(top))
 		return 1;
+	atexit(cleanup);
 	sentinel_make();
 
 	test_plain_tree();
@@ -866,8 +988,6 @@ int main(void)
 	test_truncated();
 	test_layer_unpack();
 
-	umount2(P("mnt"), MNT_DETACH);
-	if (remove_tree_at(AT_FDCWD, top, &err) < 0)
-		printf("# cleanup: %s\n", err->msg);
+	cleanup();
 	return TAP_DONE();
 }
