@@ -221,8 +221,8 @@ static int set_meta_fd(int fd, struct archive_entry *e, const char *name, berr_t
 	const char *key;
 	const void *val;
 	size_t size;
-	uid_t uid;
-	gid_t gid;
+	uid_t uid = 0;
+	gid_t gid = 0;
 
 	if (entry_owner(e, &uid, &gid, err) < 0)
 		return berr_prefix(err, "%s", name);
@@ -246,8 +246,8 @@ static int set_meta_at(int pfd, const char *base, struct archive_entry *e, bool 
 		       const char *name, berr_t *err)
 {
 	struct timespec ts[2];
-	uid_t uid;
-	gid_t gid;
+	uid_t uid = 0;
+	gid_t gid = 0;
 
 	if (entry_owner(e, &uid, &gid, err) < 0)
 		return berr_prefix(err, "%s", name);

@@ -404,7 +404,7 @@ static void test_plain_tree(void)
 /* sha256sum of a file, as "sha256:<hex>" */
 static void sha256sum(const char *path, char out[DIGEST_LEN + 1])
 {
-	char cmd[512], hex[80] = "";
+	char cmd[2100], hex[80] = "";
 	FILE *f;
 
 	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
