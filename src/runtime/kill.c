@@ -37,12 +37,18 @@ int container_pidfd(const struct berth_state *st, berr_t *err)
 static int signal_pidns(pid_t init, int sig)
 {
 	char path[64];
-	struct stat init_ns;
+	struct stat init_ns, own_ns;
 	_cleanup_closedir_ DIR *d = NULL;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", init);
-	if (stat(path, &init_ns) < 0)
+	if (stat(path, &init_ns) < 0 || stat("/proc/self/ns/pid", &own_ns) < 0)
 		return -1;
+	/* A state file that wrongly claims a pid namespace of its own must never
+	 * turn this sweep on every process of ours. */
+	if (init_ns.st_ino == own_ns.st_ino && init_ns.st_dev == own_ns.st_dev) {
+		errno = EPERM;
+		return -1;
+	}
 	d = opendir("/proc");
 	if (!d)
 		return -1;
