@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef BERTH_CRIU_H
+#define BERTH_CRIU_H
+
+/*
+ * The criu command line for a checkpoint or restore, as runc asks criu over
+ * RPC for an equivalent container.  A pure function of its inputs: whatever
+ * needs the system (freezer path, namespace inodes, host cgroup mounts,
+ * which masked paths are files) is looked up by the caller.
+ */
+
+#include <sys/types.h>
+#include "berth-runtime.h"
+#include "spec.h"
+
+enum criu_action { CRIU_DUMP, CRIU_PRE_DUMP, CRIU_RESTORE };
+
+#define CRIU_CGROUP_FS "/sys/fs/cgroup"
+
+struct criu_req {
+	enum criu_action action;
+	const char *criu;                 /* binary; NULL = "criu" */
+	const struct berth_checkpoint_opts *o;
+	const struct spec *spec;          /* mounts and masked paths */
+	const char *bundle;               /* relative bind sources resolve here (restore) */
+	pid_t pid;                        /* dump: the container's init */
+	const char *image_path;
+	const char *work_path;
+	const char *root;                 /* --root: the rootfs as criu sees it */
+	const char *pid_file;             /* restore: where criu writes the restored pid */
+	const char *freeze_cgroup;        /* dump: freezer cgroup directory, or NULL */
+	/* host cgroup hierarchy mounts: CRIU_CGROUP_FS itself and those below
+	 * it; set when a "cgroup" mount is a bind of the host's tree (v1,
+	 * hybrid), NULL when it is a fresh cgroup2 mount criu handles itself */
+	char **cgroup_mounts;
+	char **cgroup_roots;              /* restore: "[ctrls:]/path" for --cgroup-root */
+	char **masked_files;              /* masked paths that are files: /dev/null binds */
+	char **external;                  /* dump: "net[INODE]:extRootNetNS" ... */
+	char **inherit_fds;               /* restore: "fd[N]:KEY" ... */
+};
+
+/* "soft", "full", "strict", "ignore" or NULL (soft); others fail. */
+int criu_check_cgroup_mode(const char *mode, berr_t *err);
+
+/* The NULL-terminated argv, argv[0] the binary. */
+int criu_build_argv(const struct criu_req *r, char ***argv, berr_t *err);
+
+/* Log file name inside the work directory. */
+const char *criu_log_name(enum criu_action a);
+
+#endif
