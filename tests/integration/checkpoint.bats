@@ -182,6 +182,23 @@ start_running() {
 	has_pair dump --prev-images-dir ../pre || fail "--prev-images-dir: $(criu_argv dump)"
 }
 
+@test "checkpoint of a paused container: --leave-running keeps it paused; a full checkpoint deletes it" {
+	[ -e "$CG_FS/freezer" ] || skip "needs the v1 freezer controller under $CG_FS"
+	fake_criu ok
+	start_running
+	run --separate-stderr rt pause "$CID"
+	assert_success
+	run --separate-stderr rt --criu "$FAKE" checkpoint --leave-running --image-path "$IMG" "$CID"
+	assert_success
+	assert_eq "$(status_of "$CID")" paused "status after --leave-running"
+	assert_eq "$(cg_read freezer freezer.state)" FROZEN freezer.state
+	run --separate-stderr rt --criu "$FAKE" checkpoint --image-path "$IMG" "$CID"
+	assert_success
+	wait_gone "$INIT_PID" || fail "paused init $INIT_PID survived the checkpoint"
+	[ ! -e "$ROOT/$CID" ] || fail "state dir left"
+	assert_no_cgroup
+}
+
 @test "checkpoint: refused for a container that is not running, and for a bad cgroup mode" {
 	fake_criu ok
 	create_ctr
