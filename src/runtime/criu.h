@@ -9,6 +9,8 @@
  * which masked paths are files) is looked up by the caller.
  */
 
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 #include "berth-runtime.h"
 #include "spec.h"
@@ -47,5 +49,22 @@ int criu_build_argv(const struct criu_req *r, char ***argv, berr_t *err);
 
 /* Log file name inside the work directory. */
 const char *criu_log_name(enum criu_action a);
+
+/* criu-run.c: how the criu process is set up before its exec */
+#define CRIU_INHERIT_FD_BASE 10     /* fds[i] is fd CRIU_INHERIT_FD_BASE + i in criu */
+#define CRIU_HIGH_FD 64             /* fds to be inherited are kept above the fixed numbers */
+struct cgroup;
+struct criu_child {
+	const char *rootfs;         /* restore: bound onto root_mnt in a private mount ns */
+	const char *root_mnt;
+	const int *fds;             /* restore: inherited, see CRIU_INHERIT_FD_BASE */
+	size_t n_fds;
+	const sigset_t *sigmask;    /* the signal mask to exec with, NULL = as is */
+	struct cgroup *cg;          /* restore: criu runs in the container's cgroup */
+};
+
+/* Run criu for r.  log_kept: the work dir outlives a failure (else the
+ * error says the log went with the state dir). */
+int criu_run(const struct criu_req *r, const struct criu_child *cc, bool log_kept, berr_t *err);
 
 #endif
