@@ -357,7 +357,7 @@ int berth_checkpoint(const struct berth_runtime *rt, const struct berth_checkpoi
 
 	if (!o->image_path)
 		return berr_fail(err, "--image-path is required");
-	if (criu_check_cgroup_mode(o->manage_cgroups_mode, err) < 0)
+	if (criu_check_opts(o, err) < 0)
 		return -1;
 	ret = container_open(rt, o->id, &c, err);
 	if (ret == 0)
@@ -674,7 +674,7 @@ int berth_restore(const struct berth_runtime *rt, const struct berth_checkpoint_
 	int ret;
 
 	*status = 0;
-	if (berth_id_validate(o->id, err) < 0 || criu_check_cgroup_mode(o->manage_cgroups_mode, err) < 0)
+	if (berth_id_validate(o->id, err) < 0 || criu_check_opts(o, err) < 0)
 		return -1;
 	if (!o->image_path)
 		return berr_fail(err, "--image-path is required");

@@ -85,6 +85,16 @@ int criu_check_cgroup_mode(const char *mode, berr_t *err)
 			 mode);
 }
 
+int criu_check_opts(const struct berth_checkpoint_opts *o, berr_t *err)
+{
+	if (criu_check_cgroup_mode(o->manage_cgroups_mode, err) < 0)
+		return -1;
+	if (o->empty_ns && strcmp(o->empty_ns, "network"))
+		return berr_fail(err, "--empty-ns: only \"network\" is supported, not \"%s\"",
+				 o->empty_ns);
+	return 0;
+}
+
 const char *criu_log_name(enum criu_action a)
 {
 	return a == CRIU_RESTORE ? "restore.log" : "dump.log";
@@ -183,11 +193,8 @@ int criu_build_argv(const struct criu_req *r, char ***argv, berr_t *err)
 	*argv = NULL;
 	if (!r->image_path || !r->work_path || !r->root)
 		return berr_fail(err, "criu: image, work and root directories are required");
-	if (criu_check_cgroup_mode(r->o->manage_cgroups_mode, err) < 0)
+	if (criu_check_opts(r->o, err) < 0)
 		return -1;
-	if (r->o->empty_ns && strcmp(r->o->empty_ns, "network"))
-		return berr_fail(err, "--empty-ns: only \"network\" is supported, not \"%s\"",
-				 r->o->empty_ns);
 
 	add(&b, r->criu ? r->criu : "criu");
 	switch (r->action) {

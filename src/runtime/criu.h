@@ -44,6 +44,9 @@ struct criu_req {
 /* "soft", "full", "strict", "ignore" or NULL (soft); others fail. */
 int criu_check_cgroup_mode(const char *mode, berr_t *err);
 
+/* The options criu_build_argv() would refuse, checked before anything is made. */
+int criu_check_opts(const struct berth_checkpoint_opts *o, berr_t *err);
+
 /* The NULL-terminated argv, argv[0] the binary. */
 int criu_build_argv(const struct criu_req *r, char ***argv, berr_t *err);
 
