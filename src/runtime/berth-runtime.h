@@ -24,6 +24,7 @@ struct berth_runtime {
 	bool debug;
 	bool systemd_cgroup;
 	const char *cgroup_manager; /* "cgroupfs", "systemd", "disabled" or NULL */
+	const char *criu;       /* --criu: the criu binary, NULL = "criu" from PATH */
 };
 
 struct berth_create_opts {
@@ -124,6 +125,41 @@ int berth_update(const struct berth_runtime *rt, const char *id, const char *res
 typedef void (*berth_event_cb)(const char *json_line, void *arg);
 int berth_events(const struct berth_runtime *rt, const char *id, bool stats_once,
 		 unsigned int interval_ms, berth_event_cb cb, void *arg, berr_t *err);
+
+/* checkpoint/restore through the criu CLI, with runc's flags and semantics. */
+struct berth_checkpoint_opts {
+	const char *id;
+	const char *image_path;     /* required */
+	const char *work_path;      /* default: STATE_DIR/criu.work */
+	const char *parent_path;    /* checkpoint: previous pre-dump, relative to image_path */
+	bool leave_running;
+	bool pre_dump;              /* memory only; the container keeps running */
+	bool tcp_established;
+	bool ext_unix_sk;
+	bool shell_job;
+	bool file_locks;
+	bool auto_dedup;
+	const char *manage_cgroups_mode; /* soft (default), full, strict, ignore */
+	const char *empty_ns;       /* "network": create it, do not restore it */
+	/* restore only */
+	const char *bundle;         /* default: the bundle recorded at checkpoint */
+	bool detach;
+	const char *pid_file;
+	const char *console_socket;
+	bool no_subreaper;
+	const char *lsm_profile;    /* TYPE:NAME */
+	const char *lsm_mount_context;
+};
+
+/* Dump a running (or paused) container into image_path; without
+ * leave_running/pre_dump the container is then stopped and deleted.  When
+ * criu fails the container is left as it was. */
+int berth_checkpoint(const struct berth_runtime *rt, const struct berth_checkpoint_opts *o,
+		     berr_t *err);
+/* Recreate a container from image_path.  Foreground (no detach): wait for
+ * it, *status as for berth_run, then delete it. */
+int berth_restore(const struct berth_runtime *rt, const struct berth_checkpoint_opts *o,
+		  int *status, berr_t *err);
 
 /* `spec`: a default config.json text. */
 char *berth_spec_default(bool rootless);

@@ -80,7 +80,7 @@ char *berth_features_json(void)
 		      "ociVersionMax", BERTH_OCI_VERSION, "hooks", str_array(hooks, 6),
 		      "mountOptions", str_array(mount_options, sizeof(mount_options) / sizeof(*mount_options)),
 		      "linux", linux, "annotations", "org.opencontainers.runc.checkpoint.enabled",
-		      "false");
+		      "true");
 	if (!o)
 		return NULL;
 	text = json_dumps(o, JSON_INDENT(4));

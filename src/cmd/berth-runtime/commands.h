@@ -22,6 +22,8 @@ int cmd_events(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_list(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_spec(const struct berth_runtime *rt, int argc, char **argv);
 int cmd_features(const struct berth_runtime *rt, int argc, char **argv);
+int cmd_checkpoint(const struct berth_runtime *rt, int argc, char **argv);
+int cmd_restore(const struct berth_runtime *rt, int argc, char **argv);
 
 /* "berth-runtime: <what>: <message>" on stderr and in the --log file; returns 1. */
 int cmd_fail(const char *what, berr_t err);
@@ -35,5 +37,29 @@ const char *cmd_one_id(const char *cmd, int argc, char **argv);
 int cmd_parse_create_opts(const char *cmd, int argc, char **argv, struct berth_create_opts *o);
 /* Print help text for a command and return 0. */
 int cmd_help(const char *text);
+
+/* checkpoint and restore (cmd-checkpoint.c): the flags both take */
+enum {
+	CKPT_OPT_IMAGE = 256, CKPT_OPT_WORK, CKPT_OPT_PARENT, CKPT_OPT_LEAVE, CKPT_OPT_PRE,
+	CKPT_OPT_TCP, CKPT_OPT_EXT_UNIX, CKPT_OPT_SHELL, CKPT_OPT_LOCKS, CKPT_OPT_DEDUP,
+	CKPT_OPT_EMPTY_NS, CKPT_OPT_CGMODE, CKPT_OPT_UNSUPPORTED, CKPT_OPT_BUNDLE,
+	CKPT_OPT_PID_FILE, CKPT_OPT_CONSOLE, CKPT_OPT_NO_SUBREAPER, CKPT_OPT_NO_PIVOT,
+	CKPT_OPT_LSM_PROFILE, CKPT_OPT_LSM_MOUNT,
+};
+
+#define CRIU_COMMON_OPTS                                                                 \
+	{ "image-path", required_argument, NULL, CKPT_OPT_IMAGE },                            \
+	{ "work-path", required_argument, NULL, CKPT_OPT_WORK },                              \
+	{ "tcp-established", no_argument, NULL, CKPT_OPT_TCP },                               \
+	{ "ext-unix-sk", no_argument, NULL, CKPT_OPT_EXT_UNIX },                              \
+	{ "shell-job", no_argument, NULL, CKPT_OPT_SHELL },                                   \
+	{ "file-locks", no_argument, NULL, CKPT_OPT_LOCKS },                                  \
+	{ "auto-dedup", no_argument, NULL, CKPT_OPT_DEDUP },                                  \
+	{ "empty-ns", required_argument, NULL, CKPT_OPT_EMPTY_NS },                           \
+	{ "manage-cgroups-mode", required_argument, NULL, CKPT_OPT_CGMODE },                  \
+	{ "lazy-pages", no_argument, NULL, CKPT_OPT_UNSUPPORTED },                            \
+	{ "help", no_argument, NULL, 'h' }
+/* 1 when c was one of CRIU_COMMON_OPTS (stored in *o) */
+int cmd_criu_common_opt(int c, struct berth_checkpoint_opts *o);
 
 #endif

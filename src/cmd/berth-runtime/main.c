@@ -29,6 +29,8 @@ static const char usage[] =
 	"  list      list containers\n"
 	"  spec      write a default config.json\n"
 	"  features  print the features this runtime supports, as JSON\n"
+	"  checkpoint save a running container with criu\n"
+	"  restore   recreate a container from a checkpoint\n"
 	"\n"
 	"Global options:\n"
 	"  --root DIR                 state directory (default " BERTH_RUNTIME_DEFAULT_ROOT ")\n"
@@ -37,6 +39,7 @@ static const char usage[] =
 	"  --debug                    debug output\n"
 	"  --systemd-cgroup           cgroupsPath is slice:prefix:name (systemd)\n"
 	"  --cgroup-manager MANAGER   cgroupfs, systemd or disabled\n"
+	"  --criu PATH                the criu binary for checkpoint/restore (default: criu)\n"
 	"  -v, --version              print the version\n"
 	"  -h, --help                 this help\n";
 
@@ -55,6 +58,7 @@ static const struct {
 	{ "events", cmd_events, false },
 	{ "list", cmd_list, false },
 	{ "spec", cmd_spec, false },     { "features", cmd_features, false },
+	{ "checkpoint", cmd_checkpoint, false }, { "restore", cmd_restore, false },
 };
 
 int cmd_fail(const char *what, berr_t err)
@@ -169,8 +173,10 @@ int main(int argc, char **argv, char **envp)
 						       optarg);
 			rt.cgroup_manager = optarg;
 			break;
-		case OPT_ROOTLESS:
 		case OPT_CRIU:
+			rt.criu = optarg;
+			break;
+		case OPT_ROOTLESS:
 			break; /* accepted for runc compatibility */
 		case 'v':
 			printf("berth-runtime version %s\nspec: %s\n", BERTH_VERSION, BERTH_OCI_VERSION);
