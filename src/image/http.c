@@ -480,8 +480,12 @@ int reg_ping(struct reg *r, berr_t *err)
 		url = full_url(r, "/v2/");
 		ret = http_once(r, url, &q, NULL, &resp, &rc, err);
 	}
-	if (ret < 0)
+	if (ret < 0) {
+		if (!r->insecure && is_tls_mismatch(rc))
+			berr_prefix(err, "no TLS from %s (plain HTTP? then --tls-verify=false)",
+				    r->domain);
 		goto out;
+	}
 	if (resp.status == 401 && resp.www_auth) {
 		_cleanup_free_ char *scope = NULL;
 
