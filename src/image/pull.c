@@ -418,7 +418,7 @@ int berth_pull(struct berth_store *s, const char *refstr, const struct berth_reg
 	char mdigest[DIGEST_LEN + 1];
 	const char *platform;
 	const char **blobs = NULL;
-	bool config_added = false;
+	bool config_added = false, manifest_added = false;
 	size_t mlen, clen, n_diff = 0;
 	uint64_t size;
 	int ret = -1;
@@ -463,8 +463,11 @@ int berth_pull(struct berth_store *s, const char *refstr, const struct berth_reg
 	}
 	if (fetch_layers(&p, err) < 0)
 		goto out;
-	if (!blob_has(s, mdigest) && blob_put(s, mbuf, mlen, mdigest, err) < 0)
-		goto out;
+	if (!blob_has(s, mdigest)) {
+		if (blob_put(s, mbuf, mlen, mdigest, err) < 0)
+			goto out;
+		manifest_added = true;
+	}
 
 	blobs = calloc(p.m.n_layers + 1, sizeof(*blobs));
 	if (!blobs) {
@@ -496,8 +499,15 @@ int berth_pull(struct berth_store *s, const char *refstr, const struct berth_reg
 	}
 	ret = 0;
 out:
-	if (ret < 0 && p.r)
+	if (ret < 0 && p.r) {
 		undo(&p, config_added);
+		if (manifest_added) {
+			char path[128];
+
+			snprintf(path, sizeof(path), "blobs/sha256/%s", digest_hex(mdigest));
+			unlinkat(s->root_fd, path, 0);
+		}
+	}
 	free(blobs);
 	strv_freep(&p.diff_ids);
 	free(p.todo);

@@ -1,7 +1,10 @@
 # registry-helpers.bash — local Distribution registries (Debian's docker-registry) on 127.0.0.1
 # for registry.bats: plain HTTP, TLS with a self-signed CA, htpasswd basic auth.
 #
-#   reg_start NAME [tls] [auth USER PASS]   state in $REG_DIR/NAME; sets REG_<NAME>=127.0.0.1:PORT
+#   reg_start NAME [tls] [auth USER PASS] [token USER PASS]
+#                                           state in $REG_DIR/NAME; sets REG_<NAME>=127.0.0.1:PORT
+#                                           token: Bearer auth from token-server.py (its own port;
+#                                           requests logged in $REG_DIR/NAME/token-PORT.log)
 #   reg_stop_all                            kills every registry this file started
 # Each registry gets a free random high port; nothing listens beyond loopback.
 
@@ -12,12 +15,13 @@ free_port() {
 }
 
 reg_start() {
-	local name=$1 tls= user= pass= port dir scheme=http i
+	local name=$1 tls= user= pass= tuser= tpass= port tport dir scheme=http i
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		tls) tls=1; shift ;;
 		auth) user=$2 pass=$3; shift 3 ;;
+		token) tuser=$2 tpass=$3; shift 3 ;;
 		*) return 2 ;;
 		esac
 	done
@@ -54,6 +58,24 @@ print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))' "$pass")" 
 		printf 'auth:\n  htpasswd:\n    realm: berth-test\n    path: %s\n' "$dir/htpasswd" \
 			>>"$dir/config.yml"
 	fi
+	if [ -n "$tuser" ]; then
+		mkdir -p "$dir/token"
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=berth-token \
+			-keyout "$dir/token/key.pem" -out "$dir/token/cert.pem" 2>/dev/null
+		tport=$(free_port)
+		(cd "$dir" && exec python3 "$BATS_TEST_DIRNAME/token-server.py" "$tport" \
+			"$dir/token/key.pem" "$dir/token/cert.pem" berth-test "$tuser" "$tpass") \
+			>"$dir/token.log" 2>&1 &
+		echo $! >"$dir/token.pid"
+		printf 'auth:\n  token:\n    realm: http://127.0.0.1:%s/token\n    service: berth-test\n    issuer: berth-issuer\n    rootcertbundle: %s\n' \
+			"$tport" "$dir/token/cert.pem" >>"$dir/config.yml"
+		for ((i = 0; i < 50; i++)); do
+			curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$tport/token" && break
+			sleep 0.1
+		done
+		printf -v "TOKEN_LOG_${name^^}" '%s' "$dir/$tport.log"
+		export "TOKEN_LOG_${name^^}"
+	fi
 	# the registry takes REGISTRY_* variables as config overrides (REGISTRY_AUTH_FILE included)
 	env $(env | sed -n 's/^\(REGISTRY_[A-Za-z0-9_]*\)=.*/-u \1/p') \
 		docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
@@ -69,7 +91,7 @@ print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))' "$pass")" 
 
 reg_stop_all() {
 	local p pid
-	for p in "$REG_DIR"/*/pid; do
+	for p in "$REG_DIR"/*/pid "$REG_DIR"/*/token.pid; do
 		[ -f "$p" ] || continue
 		pid=$(cat "$p")
 		kill "$pid" 2>/dev/null || true

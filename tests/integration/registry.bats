@@ -365,3 +365,26 @@ assert_one_error_line() {
 	[ "$status" -ne 0 ]
 	assert_store_empty
 }
+
+@test "bearer_token_auth_fetches_a_token_per_scope_with_basic_credentials" {
+	reg_start tok token bob t0ken
+	sk_push "$W/multi:latest" "$REG_TOK/multi:1" --dest-creds bob:t0ken
+	run b pull --tls-verify=false "$REG_TOK/multi:1"
+	assert_one_error_line "pull $REG_TOK/multi:1: .*401"
+	assert_store_empty
+	run b pull --tls-verify=false --creds bob:nope "$REG_TOK/multi:1"
+	assert_one_error_line "pull $REG_TOK/multi:1: .*get token from http://127.0.0.1:[0-9]*/token: 401"
+	: >"$TOKEN_LOG_TOK"
+	run --separate-stderr b pull --tls-verify=false --creds bob:t0ken "$REG_TOK/multi:1"
+	[ "$status" -eq 0 ]
+	[ "$(id_of "$REG_TOK/multi:1")" = "sha256:$output" ]
+	# one token for the pull scope, fetched with credentials, reused by every layer thread
+	[ "$(jq -r 'select(.auth) | .scope' "$TOKEN_LOG_TOK" | sort -u)" = "repository:multi:pull" ]
+	[ "$(grep -c 'repository:multi:pull' "$TOKEN_LOG_TOK")" -le 2 ]
+	b push -q --tls-verify=false --creds bob:t0ken "$REG_TOK/multi:1" "$REG_TOK/copy:1"
+	grep -q '"repository:copy:pull,push"' "$TOKEN_LOG_TOK"
+	skopeo inspect --tls-verify=false --creds bob:t0ken "docker://$REG_TOK/copy:1" >/dev/null
+	echo t0ken | b login --tls-verify=false -u bob --password-stdin "$REG_TOK"
+	run b login --tls-verify=false -u bob -p bad "$REG_TOK"
+	assert_one_error_line "login $REG_TOK: "
+}
