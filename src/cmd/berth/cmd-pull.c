@@ -1,11 +1,99 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* STUB */
 #include "commands.h"
-#include <errno.h>
+#include "util/cleanup.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char help[] =
+	"usage: berth pull [options] IMAGE\n"
+	"\n"
+	"Pull an image from a registry into the store and print its id.\n"
+	"  --platform OS/ARCH[/VARIANT]  entry of a multi-platform image (default "
+	BERTH_DEFAULT_PLATFORM ")\n"
+	"  --creds USER:PASSWORD         credentials (default: the authfile)\n"
+	"  --authfile FILE               credentials file (default $REGISTRY_AUTH_FILE,\n"
+	"                                /run/containers/0/auth.json)\n"
+	"  --cert-dir DIR                CA certificates (*.crt) and client pairs (*.cert, *.key)\n"
+	"  --tls-verify=false            no TLS verification, plain HTTP if the registry speaks it\n"
+	"  -q, --quiet                   no progress, only the image id\n";
+
+enum { OPT_PLATFORM = 256, OPT_CREDS, OPT_AUTHFILE, OPT_CERT_DIR, OPT_TLS_VERIFY };
+
+static int parse_bool(const char *s)
+{
+	if (!s || !strcasecmp(s, "true") || !strcmp(s, "1"))
+		return 1;
+	if (!strcasecmp(s, "false") || !strcmp(s, "0"))
+		return 0;
+	return -1;
+}
 
 int cmd_pull(const struct berth_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx; (void)argc; (void)argv;
-	return cmd_usage_error("pull", "not implemented yet");
-}
+	static const struct option opts[] = {
+		{ "platform", required_argument, NULL, OPT_PLATFORM },
+		{ "creds", required_argument, NULL, OPT_CREDS },
+		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
+		{ "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct berth_registry_opts o = { .tls_verify = -1, .out = stderr };
+	_cleanup_free_ char *id = NULL;
+	_cleanup_free_ char *what = NULL;
+	struct berth_store *s;
+	berr_t err = NULL;
+	bool quiet = false;
+	int c, ret;
 
+	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PLATFORM:
+			o.platform = optarg;
+			break;
+		case OPT_CREDS:
+			o.creds = optarg;
+			break;
+		case OPT_AUTHFILE:
+			o.authfile = optarg;
+			break;
+		case OPT_CERT_DIR:
+			o.cert_dir = optarg;
+			break;
+		case OPT_TLS_VERIFY:
+			o.tls_verify = parse_bool(optarg);
+			if (o.tls_verify < 0)
+				return cmd_usage_error("pull", "--tls-verify takes true or false");
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			return cmd_help(help);
+		default:
+			return cmd_usage_error("pull", "unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error("pull", "exactly one image is needed");
+	o.progress = quiet ? BERTH_PROGRESS_QUIET :
+		     isatty(STDERR_FILENO) ? BERTH_PROGRESS_BARS : BERTH_PROGRESS_LINES;
+	s = cmd_store_open(ctx);
+	if (!s)
+		return 1;
+	ret = berth_pull(s, argv[optind], &o, &id, &err);
+	berth_store_close(s);
+	if (ret < 0) {
+		if (asprintf(&what, "pull %s", argv[optind]) < 0)
+			what = NULL;
+		return cmd_fail(what ? what : "pull", &err);
+	}
+	/* as podman: the id, without "sha256:" */
+	printf("%s\n", strncmp(id, "sha256:", 7) ? id : id + 7);
+	return 0;
+}
