@@ -99,8 +99,11 @@ static int reserve_name(struct container_dir *c, berr_t *err)
 		return berr_errno(err, "reserve name %s", c->name);
 	n = readlink(link, owner, sizeof(owner) - 1);
 	owner[n > 0 ? n : 0] = '\0';
-	return berr_set(err, EEXIST, "the container name \"%s\" is already in use by container %.12s",
-			c->name, owner);
+	berr_fail(err, "the container name \"%s\" is already in use by container %.12s", c->name,
+		  owner);
+	if (err && *err)
+		(*err)->errnum = EEXIST;
+	return -EEXIST;
 }
 
 int container_dir_create(const char *store_root, const char *name, struct container_dir *c,

@@ -164,7 +164,10 @@ int berth_container_run(const struct berth_engine *e, const struct berth_run_opt
 	ret = berth_image_lookup(e->store, o->image, &r.img, err);
 	if (ret == -ENOENT) {
 		berr_free(err);
-		return berr_set(err, ENOENT, "no such image %s (load or pull it first)", o->image);
+		berr_fail(err, "no such image %s (load or pull it first)", o->image);
+		if (*err)
+			(*err)->errnum = ENOENT;
+		return -1;
 	}
 	if (ret < 0)
 		return -1;
