@@ -73,7 +73,7 @@ teardown() { engine_teardown; }
 	run --separate-stderr ls /usr/lib/libfoo.so.1 /usr/lib/x86_64-linux-gnu/libfoo.so.1 /usr/local/lib/libfoo.so.1 /lib64/libfoo.so.1
 	[ "$status" -ne 0 ] && [ -z "$output" ] || fail "libfoo on the host: $output"
 	# and an app cannot run on the host
-	run "$BATS_FILE_TMPDIR/apps/app-a"
+	run -127 "$BATS_FILE_TMPDIR/apps/app-a"
 	[ "$status" -ne 0 ] || fail "app-a ran on the host"
 	assert_contains "$output" "libfoo.so.1"
 }
