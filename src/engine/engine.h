@@ -43,6 +43,7 @@ struct spec_input {
 	const char *id;                 /* container id */
 	const char *dir;                /* container dir: hosts, resolv.conf, hostname */
 	int rootfs_fd;                  /* mounted rootfs: USER lookup, WorkingDir creation */
+	const char *netns;              /* network namespace to join (NULL: a new one) */
 };
 int spec_build(const struct spec_input *in, char **config_json, berr_t *err);
 /* --hostname, or the short id (buf holds it) */
@@ -68,6 +69,10 @@ void image_config_clear(struct image_config *c);
 int overlay_mount(char *const *layers, size_t n, const char *upper, const char *work,
 		  const char *target, berr_t *err);
 int overlay_umount(const char *target, berr_t *err);
+
+/* netns.c — --network none: own network namespace with lo up, bound to path */
+int netns_create(const char *path, berr_t *err);
+int netns_remove(const char *path, berr_t *err);
 
 /* container.c — container directories, ids and names */
 struct container_dir {

@@ -21,6 +21,7 @@ struct run {
 	struct berth_image *img;
 	struct container_dir dir;
 	char *rootfs;
+	char *netns;            /* bound network namespace file, while it exists */
 	char *rt_root;
 	bool held;
 	bool mounted;
@@ -75,6 +76,15 @@ static int write_config(struct run *r, const struct berth_run_opts *o, berr_t *e
 
 	if (etc_files_write(r->dir.path, container_hostname(o, r->dir.id, buf), o->network, err) < 0)
 		return -1;
+	if (o->network == BERTH_NET_NONE) {
+		if (asprintf(&r->netns, "%s/netns", r->dir.path) < 0)
+			return berr_errno(err, "netns");
+		if (netns_create(r->netns, err) < 0) {
+			/* the file may exist; the unwind removes it */
+			return -1;
+		}
+		in.netns = r->netns;
+	}
 	rootfs_fd = open(r->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	dfd = open(r->dir.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfs_fd < 0 || dfd < 0)
@@ -93,9 +103,11 @@ static int run_unwind(struct run *r, berr_t *err)
 	_cleanup_berr_ berr_t e = NULL, e2 = NULL;
 	int ret = 0;
 
-	if (r->mounted && overlay_umount(r->rootfs, &e) < 0)
+	if (r->netns && netns_remove(r->netns, &e) < 0)
 		ret = -1;
-	r->mounted = ret < 0;
+	if (r->mounted && overlay_umount(r->rootfs, ret < 0 ? &e2 : &e) < 0)
+		ret = -1;
+	r->mounted = r->mounted && ret < 0;
 	/* a rootfs still mounted must not be walked by rm -rf */
 	if (ret == 0 && container_dir_remove(&r->dir, &e) < 0)
 		ret = -1;
@@ -115,6 +127,7 @@ static void run_clear(struct run *r)
 	berth_image_free(r->img);
 	container_dir_clear(&r->dir);
 	free(r->rootfs);
+	free(r->netns);
 	free(r->rt_root);
 }
 
@@ -185,7 +198,9 @@ int berth_container_run(const struct berth_engine *e, const struct berth_run_opt
 	if (o->rm) {
 		ret = run_unwind(&r, err) < 0 ? berr_prefix(err, "remove container %.12s", r.dir.id) : 0;
 	} else {
-		ret = overlay_umount(r.rootfs, err);
+		ret = r.netns ? netns_remove(r.netns, err) : 0;
+		if (ret == 0)
+			ret = overlay_umount(r.rootfs, err);
 	}
 	run_clear(&r);
 	return ret < 0 ? -1 : 0;

@@ -391,13 +391,14 @@ static int build_linux(json_t *spec, const struct spec_input *in, berr_t *err)
 	if (o->pids_limit > 0)
 		json_object_set_new(res, "pids", json_pack("{s:I}", "limit",
 							   (json_int_t)o->pids_limit));
-	if (o->network == BERTH_NET_HOST) {
-		json_array_foreach(ns, i, n) {
-			if (!strcmp(json_string_value(json_object_get(n, "type")) ?: "", "network")) {
-				json_array_remove(ns, i);
-				break;
-			}
-		}
+	json_array_foreach(ns, i, n) {
+		if (strcmp(json_string_value(json_object_get(n, "type")) ?: "", "network"))
+			continue;
+		if (o->network == BERTH_NET_HOST)
+			json_array_remove(ns, i);
+		else if (in->netns)
+			json_object_set_new(n, "path", json_string(in->netns));
+		break;
 	}
 	return 0;
 }

@@ -210,12 +210,16 @@ teardown() { engine_teardown; }
 	assert_no_container
 }
 
-@test "network_none_has_only_loopback_and_host_sees_the_hosts" {
-	run --separate-stderr b run --rm localhost/bb ls /sys/class/net
+@test "network_none_has_only_loopback_up_and_host_sees_the_hosts" {
+	run --separate-stderr b run --rm localhost/bb sh -c 'ls /sys/class/net; cat /sys/class/net/lo/flags
+		nc -l -p 8080 -e echo over-loopback & sleep 0.3; nc 127.0.0.1 8080 </dev/null'
 	assert_status 0
-	assert_eq "$output" lo
+	assert_eq "$output" "$(printf 'lo\n0x9\nover-loopback')"
+	assert_no_container
 	run --separate-stderr b run --rm --network host localhost/bb ls /sys/class/net
 	assert_eq "$output" "$(ls /sys/class/net)"
+	run --separate-stderr b run --name kept localhost/bb true
+	[ -z "$(mounts_under "$TEST_DIR")" ] || fail "netns or rootfs still mounted: $(mounts_under "$TEST_DIR")"
 }
 
 @test "image_of_210_layers_runs" {

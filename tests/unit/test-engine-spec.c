@@ -381,6 +381,23 @@ static void test_spec(void)
 		TAP_CHECK(netns == 1, "--network none (default): own network namespace");
 	}
 	json_decref(s);
+	{
+		int root = open_root("rootfs");
+		struct spec_input in = { .opts = &o, .image_config = bare, .id = ID,
+					 .rootfs_fd = root, .netns = "/ctr/netns" };
+		char *text = NULL;
+		size_t i, found = 0;
+		json_t *n;
+
+		s = spec_build(&in, &text, &err) == 0 ? json_loads(text, 0, NULL) : NULL;
+		json_array_foreach(json_object_get(json_object_get(s, "linux"), "namespaces"), i, n)
+			found += !strcmp(json_string_value(json_object_get(n, "type")), "network") &&
+				 !strcmp(json_string_value(json_object_get(n, "path")) ?: "", "/ctr/netns");
+		TAP_CHECK(found == 1, "a prepared network namespace is joined by path");
+		json_decref(s);
+		free(text);
+		close(root);
+	}
 
 	o.user = "nobody";
 	s = build(bare, &o, &err);

@@ -27,7 +27,7 @@ static const char help[] =
 	"  -m, --memory SIZE       memory limit (b, k, m, g)\n"
 	"      --cpus N            CPU quota in CPUs (1.5: 150 ms per 100 ms)\n"
 	"      --pids-limit N      at most N processes\n"
-	"      --network none|host none: own network namespace, loopback down (default)\n"
+	"      --network none|host none: own network namespace with only lo, up (default)\n"
 	"  -i, --interactive       pass stdin to the container (else it reads /dev/null)\n"
 	"  -t, --tty               a terminal for the container\n"
 	"      --read-only         read-only root file system\n";
