@@ -3,6 +3,7 @@
 # (libfoo.so.1, v1 and v2) run side by side, each from its own image, while the host has no
 # libfoo at all.
 
+load helpers
 load engine-helpers
 
 # build DIR: libfoo v1 and v2 (same soname), apps a and b built against v1, c against v2

@@ -1,22 +1,16 @@
-# engine-helpers.bash — setup and teardown for the engine's tests (berth run).
+# engine-helpers.bash — setup and teardown for the engine's tests (berth run), on top of
+# helpers.bash (load it first: its assertions are used, its setup/teardown replaced).
 #
 # Each test gets $TEST_DIR with a private store ($BROOT, global --root) and runtime state
 # ($BRUN, global --runroot). Images are OCI layouts built once per file by scripts/mkimage.sh
 # and loaded with `berth load`. teardown force-deletes every container the runtime knows
 # under $BRUN, kills helpers, lazily unmounts whatever is left under $TEST_DIR and removes it.
 
-bats_require_minimum_version 1.5.0
-
-REPO_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 if [ -z "${BERTH:-}" ]; then
 	BERTH=$REPO_ROOT/${BUILD:-build-asan}/src/cmd/berth/berth
 	[ -x "$BERTH" ] || BERTH=$REPO_ROOT/build/src/cmd/berth/berth
 fi
-if [ -z "${RUNTIME:-}" ]; then
-	RUNTIME=$REPO_ROOT/${BUILD:-build-asan}/src/cmd/berth-runtime/berth-runtime
-	[ -x "$RUNTIME" ] || RUNTIME=$REPO_ROOT/build/src/cmd/berth-runtime/berth-runtime
-fi
-export BERTH RUNTIME
+export BERTH
 B_TIMEOUT=${B_TIMEOUT:-60}
 
 engine_setup() {
@@ -91,48 +85,12 @@ assert_no_container() {
 	[ -z "$left" ] || { fail "runtime state left: $left"; return; }
 }
 
-fail() {
-	echo "FAIL: $*" >&2
-	return 1
-}
-
-show_run() {
-	{
-		echo "status: $status"
-		echo "stdout: ${output:-}"
-		echo "stderr: ${stderr:-}"
-	} >&2
-}
-
-assert_status() {
-	[ "$status" -eq "$1" ] || { show_run; fail "expected exit status $1, got $status"; }
-}
-
-assert_eq() {
-	[ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"
-}
-
-assert_contains() {
-	case "$1" in
-	*"$2"*) return 0 ;;
-	esac
-	fail "${3:-text} does not contain '$2': $1"
-}
-
-# assert_one_error_line REGEX — stderr is exactly one line matching REGEX
-assert_one_error_line() {
-	local n
-	n=$(printf '%s' "$stderr" | grep -c '')
-	[ "$n" -eq 1 ] || { show_run; fail "stderr has $n lines, expected exactly 1"; return; }
-	grep -qiE -- "$1" <<<"$stderr" || { show_run; fail "stderr does not name the problem (/$1/)"; }
-}
-
-# wait_file PATH [SECONDS]
-wait_file() {
+# wait_exists PATH [SECONDS] — poll until PATH exists (it may be empty)
+wait_exists() {
 	local f=$1 secs=${2:-20} i
 	for ((i = 0; i < secs * 20; i++)); do
 		[ -e "$f" ] && return 0
 		sleep 0.05
 	done
-	fail "wait_file: $f missing after ${secs}s"
+	fail "wait_exists: $f missing after ${secs}s"
 }

@@ -2,6 +2,7 @@
 # berth run: images become foreground containers (exit codes, stdio, pty, options, limits,
 # cleanup, hostile input, deep images).
 
+load helpers
 load engine-helpers
 
 setup() {
@@ -40,7 +41,7 @@ teardown() { engine_teardown; }
 		sh -c 'trap "exit 9" TERM; touch /sync/up; while :; do sleep 0.05; done' >/dev/null 2>&1 3>&- &
 	pid=$!
 	HELD_PIDS+=($pid)
-	wait_file "$TEST_DIR/sync/up"
+	wait_exists "$TEST_DIR/sync/up"
 	# b is timeout(1): signal berth itself, its child
 	kill -TERM "$(pgrep -P "$pid")"
 	st=0
@@ -145,7 +146,7 @@ teardown() { engine_teardown; }
 		localhost/bb sh -c 'touch /sync/up; while [ ! -e /sync/stop ]; do sleep 0.05; done' \
 		>/dev/null 2>&1 3>&- &
 	HELD_PIDS+=($!)
-	wait_file "$TEST_DIR/sync/up"
+	wait_exists "$TEST_DIR/sync/up"
 	id=$(readlink "$BROOT/containers/names/lim")
 	cg=berth/$id
 	assert_eq "$(cat /sys/fs/cgroup/memory/$cg/memory.limit_in_bytes)" 67108864 "memory limit"
