@@ -153,7 +153,7 @@ fail:
 }
 
 int container_dir_record(const struct container_dir *c, const char *image_id,
-			 const char *image_name, berr_t *err)
+			 const char *image_name, const char *stop_signal, berr_t *err)
 {
 	_cleanup_free_ char *text = NULL, *path = NULL;
 	char created[32];
@@ -162,8 +162,9 @@ int container_dir_record(const struct container_dir *c, const char *image_id,
 	json_t *o;
 
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", c->id, "name", c->name, "image",
-		      image_id, "imageName", image_name, "created", created);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", c->id, "name", c->name, "image",
+		      image_id, "imageName", image_name, "created", created, "stopSignal",
+		      stop_signal && *stop_signal ? stop_signal : "SIGTERM");
 	if (!o)
 		return berr_fail(err, "container.json");
 	text = json_dumps(o, JSON_INDENT(2));

@@ -84,9 +84,10 @@ struct container_dir {
 };
 int container_dir_create(const char *store_root, const char *name, struct container_dir *c,
 			 berr_t *err);
-/* Write container.json (id, name, image, created). */
+/* Write container.json (id, name, image, created, stopSignal: the image's
+ * StopSignal or SIGTERM, for whoever stops the container later). */
 int container_dir_record(const struct container_dir *c, const char *image_id,
-			 const char *image_name, berr_t *err);
+			 const char *image_name, const char *stop_signal, berr_t *err);
 /* rm -rf the directory and drop the name. */
 int container_dir_remove(struct container_dir *c, berr_t *err);
 void container_dir_clear(struct container_dir *c);

@@ -94,7 +94,16 @@ static int write_config(struct run *r, const struct berth_run_opts *o, berr_t *e
 		return -1;
 	if (write_file_at(dfd, "config.json", json, strlen(json), 0600, err) < 0)
 		return -1;
-	return container_dir_record(&r->dir, r->img->id, o->image, err);
+	{
+		struct image_config ic;
+		int ret;
+
+		if (image_config_parse(r->img->config_json, &ic, err) < 0)
+			return -1;
+		ret = container_dir_record(&r->dir, r->img->id, o->image, ic.stop_signal, err);
+		image_config_clear(&ic);
+		return ret;
+	}
 }
 
 /* Take back what exists; errors are joined into err only when it is empty. */
