@@ -12,6 +12,7 @@
 #include "../util/fs.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -174,8 +175,25 @@ static int start(struct run *r, const struct berth_run_opts *o, int *status, ber
 	return 0;
 }
 
-int berth_container_run(const struct berth_engine *e, const struct berth_run_opts *o,
-			int *status, berr_t *err)
+/*
+ * A ^C while the container is being made or taken back must not leave half of
+ * it: termination signals wait until we are done (the runtime forwards the
+ * ones that arrive while the container runs, pending ones included).
+ */
+static void block_termination(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static int run_blocked(const struct berth_engine *e, const struct berth_run_opts *o, int *status,
+		       berr_t *err)
 {
 	struct run r = { .e = e };
 	int ret;
@@ -218,4 +236,16 @@ fail:
 out:
 	run_clear(&r);
 	return -1;
+}
+
+int berth_container_run(const struct berth_engine *e, const struct berth_run_opts *o,
+			int *status, berr_t *err)
+{
+	sigset_t old;
+	int ret;
+
+	block_termination(&old);
+	ret = run_blocked(e, o, status, err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }
