@@ -79,7 +79,7 @@ static int passwd_find(FILE *f, const char *name, uint32_t uid, struct pw_entry 
 	size_t cap = 0;
 
 	while (getline(&line, &cap, f) >= 0) {
-		char *fld[7];
+		char *fld[7] = { 0 };
 		uint32_t u, g;
 		size_t n;
 

@@ -153,6 +153,15 @@ int berth_push(struct berth_store *s, const char *image, const char *dest,
 		o = &defaults;
 	if (berth_image_lookup(s, image, &img, err) < 0)
 		return -1;
+	/* no destination: the name the image was asked by, as docker push;
+	 * an id falls back to the image's first name */
+	for (size_t i = 0; !dest && img->names && img->names[i]; i++) {
+		_cleanup_berr_ berr_t e = NULL;
+		_cleanup_free_ char *n = ref_normalize(image, &e);
+
+		if (n && !strcmp(n, img->names[i]))
+			dest = image;
+	}
 	if (!dest)
 		dest = img->names && img->names[0] ? img->names[0] : NULL;
 	if (!dest) {
