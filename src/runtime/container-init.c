@@ -35,6 +35,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -184,6 +185,26 @@ static void reset_signals(void)
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
 }
 
+/*
+ * A command that is missing or not executable fails create, as with runc and
+ * crun, not start: podman and containerd read create's error (podman maps
+ * "no such file or directory" to exit 127, "permission denied" to 126).
+ * start resolves it again, since a startContainer hook may still change it.
+ */
+static int init_check_exec(const struct spec_process *p, berr_t *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (process_prepare_exec(p, path, err) < 0)
+		return -1;
+	if (stat(path, &st) < 0)
+		return berr_errno(err, "exec %s", p->args[0]);
+	if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
+		return berr_set(err, EACCES, "exec %s", p->args[0]);
+	return 0;
+}
+
 static int init_prepare(const struct init_ctx *c, berr_t *err)
 {
 	const struct spec *s = c->spec;
@@ -220,7 +241,8 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 			return -1;
 		close(c->console_fd);
 	}
-	if (s->process && process_setup_early(s->process, err) < 0)
+	if (s->process && (process_setup_early(s->process, err) < 0 ||
+			   init_check_exec(s->process, err) < 0))
 		return -1;
 	if (c->personality != PERSONALITY_NONE && personality(c->personality) < 0)
 		return berr_errno(err, "personality");
