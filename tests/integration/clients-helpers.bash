@@ -181,6 +181,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = "$CT_DIR/debug.sock"
 [metrics]
   address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$CT_DIR/opt"
 EOF
 	containerd --config "$CT_DIR/config.toml" >"$CT_DIR/containerd.log" 2>&1 3>&- &
 	echo $! >"$CT_DIR/containerd.pid"
@@ -198,8 +200,9 @@ EOF
 }
 
 # ctr ARGS... — ctr against our containerd, in our namespace
+CTR_BIN=$(command -v ctr || echo /usr/bin/ctr)
 ctr() {
-	timeout -k 5 60 command ctr --address "$CT_DIR/containerd.sock" -n "$CT_NS" "$@"
+	timeout -k 5 60 "$CTR_BIN" --address "$CT_DIR/containerd.sock" -n "$CT_NS" "$@"
 }
 
 # ctr_run ARGS... — `ctr run` with the runtime under test and its private root
@@ -221,7 +224,7 @@ containerd_teardown_file() {
 	for id in $(ctr images ls -q 2>/dev/null); do
 		ctr images rm "$id" >/dev/null 2>&1 || true
 	done
-	command ctr --address "$CT_DIR/containerd.sock" namespaces rm "$CT_NS" >/dev/null 2>&1 || true
+	"$CTR_BIN" --address "$CT_DIR/containerd.sock" namespaces rm "$CT_NS" >/dev/null 2>&1 || true
 	pid=$(cat "$CT_DIR/containerd.pid" 2>/dev/null)
 	if [ -n "$pid" ]; then
 		kill -TERM "$pid" 2>/dev/null || true
