@@ -17,7 +17,6 @@
 #include "../util/fs.h"
 
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -506,13 +505,6 @@ static int mount_sysfs(int root_fd, const struct spec_mount *m, berr_t *err)
 	return bind_host_tree(target, m, "/sys", 0, err);
 }
 
-static bool host_is_cgroup2(void)
-{
-	struct statfs st;
-
-	return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
-}
-
 /*
  * What a "cgroup" mount shows: per hierarchy, the container's own cgroup
  * directory on the host, as runc and crun do.  Captured by the init once it
@@ -637,12 +629,14 @@ static int mount_cgroup_v1(int root_fd, int target, const struct spec_mount *m, 
 	return steal_fd(fd);
 }
 
-/* cgroup2-only host: in a new cgroup namespace a cgroup2 mount is rooted at
- * the container's cgroup; otherwise (or if the mount is refused) bind that
- * cgroup, as crun does. */
+/* The unified hierarchy (a cgroup2-only host's, or asked for as "cgroup2"):
+ * in a new cgroup namespace a cgroup2 mount is rooted at the container's
+ * cgroup; otherwise (or if the mount is refused) bind that cgroup, as crun
+ * does. */
 static int mount_cgroup_v2(int root_fd, int target, const struct spec_mount *m, berr_t *err)
 {
 	_cleanup_close_ int tree = -1;
+	const struct cg_view_entry *e = NULL;
 	int fd;
 
 	if (cg_view.cgns) {
@@ -651,38 +645,33 @@ static int mount_cgroup_v2(int root_fd, int target, const struct spec_mount *m, 
 			return fd;
 		berr_free(err);
 	}
-	if (cg_view.n != 1)
-		return berr_set(err, ENOENT, "no cgroup2 hierarchy");
-	tree = clone_tree(AT_FDCWD, cg_view.e[0].host, true);
+	for (size_t i = 0; i < cg_view.n && !e; i++)
+		if (!*cg_view.e[i].ctrls)
+			e = &cg_view.e[i];
+	if (!e)
+		return berr_set(err, ENOENT, "no cgroup2 hierarchy on the host");
+	tree = clone_tree(AT_FDCWD, e->host, true);
 	if (tree < 0)
-		return berr_errno(err, "bind %s", cg_view.e[0].host);
+		return berr_errno(err, "bind %s", e->host);
 	if (setattr_tree(tree, ms_to_attr(m->flags) | cg_attrs, 0, true) < 0)
-		return berr_errno(err, "set attributes of %s", cg_view.e[0].host);
+		return berr_errno(err, "set attributes of %s", e->host);
 	if (attach_tree(tree, target) < 0)
-		return berr_errno(err, "bind %s", cg_view.e[0].host);
+		return berr_errno(err, "bind %s", e->host);
 	return steal_fd(tree);
 }
 
 static int mount_cgroup(int root_fd, const struct spec_mount *m, berr_t *err)
 {
 	_cleanup_close_ int target = open_target(root_fd, m, true, err);
-	int fd;
 
 	if (target < 0)
 		return target;
-	if (!strcmp(m->type, "cgroup2") && !host_is_cgroup2()) {
-		/* the unified hierarchy of a hybrid host, asked for explicitly */
-		fd = mount_fs_at(root_fd, target, m, "cgroup2", err);
-		if (fd != -EPERM && fd != -EBUSY)
-			return fd;
-		berr_free(err);
-		return bind_host_tree(target, m, "/sys/fs/cgroup/unified", MOUNT_ATTR_RDONLY, err);
-	}
 	/* the init captures the paths first; without a cgroup namespace, now is as good */
 	if (mounts_capture_cgroups(false, err) < 0)
 		return -1;
-	return cg_view.v2 ? mount_cgroup_v2(root_fd, target, m, err)
-			  : mount_cgroup_v1(root_fd, target, m, err);
+	if (cg_view.v2 || !strcmp(m->type, "cgroup2"))
+		return mount_cgroup_v2(root_fd, target, m, err);
+	return mount_cgroup_v1(root_fd, target, m, err);
 }
 
 int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err)

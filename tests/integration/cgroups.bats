@@ -483,3 +483,17 @@ SCRIPT
 	run grep ' cgroup2$' <<<"$output"
 	[ -z "$output" ] || assert_eq "$output" "/sys/fs/cgroup/unified $CGPATH ro,nosuid,nodev,noexec,relatime cgroup2"
 }
+
+@test "cgroup2 mount on a hybrid host: the container's own unified cgroup (its root with a cgroup namespace)" {
+	[ -e "$CG_FS/unified/cgroup.controllers" ] || skip "no hybrid cgroup2 mount at $CG_FS/unified"
+	skip_if_runc "runc 1.1 mounts the host's whole unified hierarchy"
+	config '.mounts += [{destination: "/cg2", type: "cgroup2", source: "cgroup2", options: ["nosuid", "ro"]}]'
+	set_cmd 'awk "\$5 == \"/cg2\" { print \$4 }" /proc/self/mountinfo; test -e /cg2/cgroup.procs && echo procs'
+	run_ctr
+	assert_success
+	assert_eq "${lines[*]}" "$CGPATH procs" "root of the cgroup2 mount"
+	config '.linux.namespaces += [{type: "cgroup"}]'
+	run_ctr
+	assert_success
+	assert_eq "${lines[*]}" "/ procs" "root of the cgroup2 mount in a cgroup namespace"
+}
