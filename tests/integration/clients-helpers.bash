@@ -92,14 +92,22 @@ pm_run() {
 }
 
 # pm_tty CMD-STRING — run a podman command line (pm's flags prepended) on a terminal made by
-# script(1), which conmon's console socket then sees; stdin is the terminal, stdout the typescript
+# script(1), which conmon's console socket then sees; stdout is the typescript. script's stdin
+# stays open (an idle sleep, killed afterwards): on an immediate EOF podman -i sometimes drops
+# the output of a short-lived container, with runc as with berth
 pm_tty() {
-	local cmd
+	local cmd rc=0 idle fd
 	cmd="CONTAINERS_CONF=$PM_DIR/containers.conf CONTAINERS_STORAGE_CONF=$PM_DIR/storage.conf"
 	cmd+=" CONTAINERS_REGISTRIES_CONF=$PM_DIR/registries.conf podman --root $PM_DIR/root"
 	cmd+=" --runroot $PM_DIR/run --tmpdir $PM_DIR/tmp --storage-driver overlay"
 	cmd+=" --cgroup-manager cgroupfs --events-backend file --runtime $RUNTIME $1"
-	timeout -k 5 60 script -qec "$cmd" /dev/null </dev/null
+	exec {fd}< <(exec sleep 120)
+	idle=$!
+	timeout -k 5 60 script -qec "$cmd" /dev/null <&$fd || rc=$?
+	exec {fd}<&-
+	kill "$idle" 2>/dev/null
+	wait "$idle" 2>/dev/null
+	return $rc
 }
 
 # podman_setup_file — PM_DIR with config, the image pulled from its OCI layout and tagged
