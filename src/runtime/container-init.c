@@ -14,6 +14,7 @@
 #include "container.h"
 #include "berth-seccomp.h"
 #include "lsm.h"
+#include "mounts.h"
 #include "hooks.h"
 #include "personality.h"
 #include "process.h"
@@ -34,6 +35,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -66,20 +68,36 @@ static int init_userns(const struct init_ctx *c, berr_t *err)
 	return 0;
 }
 
+static bool has_cgroup_mount(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+
+		if (!m->bind && m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Moving a task between v1 cgroups waits for an RCU grace period, often the
  * longest step of create.  So the init builds its mounts meanwhile and waits
  * only before anything forks or allocates for the container (hooks, the
- * process).  With a new cgroup namespace it must wait first: the namespace
- * (and a cgroup2 mount inside it) is rooted where the init is at unshare.
+ * process).  It must wait first with a new cgroup namespace (the namespace,
+ * and a cgroup2 mount inside it, is rooted where the init is at unshare) and
+ * with a cgroup mount, which shows the init's own cgroup: its paths are read
+ * here, before the namespace hides them.
  */
 static int init_cgroup(const struct init_ctx *c, bool before_mounts, berr_t *err)
 {
 	bool cgns = ns_new_cgroupns(c->spec);
+	bool cgmount = has_cgroup_mount(c->spec);
 
-	if (before_mounts != cgns)
+	if (before_mounts != (cgns || cgmount))
 		return 0;
 	if (init_wait(c, SYNC_CGROUP, err) < 0)
+		return -1;
+	if (cgmount && mounts_capture_cgroups(cgns, err) < 0)
 		return -1;
 	if (cgns && unshare(CLONE_NEWCGROUP) < 0)
 		return berr_errno(err, "create cgroup namespace");
@@ -167,6 +185,26 @@ static void reset_signals(void)
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
 }
 
+/*
+ * A command that is missing or not executable fails create, as with runc and
+ * crun, not start: podman and containerd read create's error (podman maps
+ * "no such file or directory" to exit 127, "permission denied" to 126).
+ * start resolves it again, since a startContainer hook may still change it.
+ */
+static int init_check_exec(const struct spec_process *p, berr_t *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (process_prepare_exec(p, path, err) < 0)
+		return -1;
+	if (stat(path, &st) < 0)
+		return berr_errno(err, "exec %s", p->args[0]);
+	if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
+		return berr_set(err, EACCES, "exec %s", p->args[0]);
+	return 0;
+}
+
 static int init_prepare(const struct init_ctx *c, berr_t *err)
 {
 	const struct spec *s = c->spec;
@@ -203,7 +241,8 @@ static int init_prepare(const struct init_ctx *c, berr_t *err)
 			return -1;
 		close(c->console_fd);
 	}
-	if (s->process && process_setup_early(s->process, err) < 0)
+	if (s->process && (process_setup_early(s->process, err) < 0 ||
+			   init_check_exec(s->process, err) < 0))
 		return -1;
 	if (c->personality != PERSONALITY_NONE && personality(c->personality) < 0)
 		return berr_errno(err, "personality");

@@ -12,11 +12,11 @@
  * still names the directory underneath.
  */
 #include "mounts.h"
+#include "cgroup-internal.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -505,44 +505,173 @@ static int mount_sysfs(int root_fd, const struct spec_mount *m, berr_t *err)
 	return bind_host_tree(target, m, "/sys", 0, err);
 }
 
-static bool host_is_cgroup2(void)
-{
-	struct statfs st;
+/*
+ * What a "cgroup" mount shows: per hierarchy, the container's own cgroup
+ * directory on the host, as runc and crun do.  Captured by the init once it
+ * is in its cgroup and before it unshares its cgroup namespace, inside which
+ * /proc/self/cgroup says "/".  One per process: the init mounts once.
+ */
+struct cg_view_entry {
+	char *name;   /* under the mount: the host's mount point name ("memory", "systemd") */
+	char *ctrls;  /* v1 controllers ("cpu,cpuacct", "name=systemd"); "" for cgroup2 */
+	char *host;   /* the container's cgroup directory on the host */
+};
 
-	return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+static struct {
+	bool captured;
+	bool cgns;    /* the init is in a cgroup namespace rooted at its cgroup */
+	bool v2;      /* cgroup2-only host: one entry, the unified hierarchy */
+	struct cg_view_entry *e;
+	size_t n;
+} cg_view;
+
+static int cg_view_add(const struct cg_mount *m, berr_t *err)
+{
+	_cleanup_free_ char *own = NULL;
+	struct cg_view_entry *e = &cg_view.e[cg_view.n];
+	const char *slash = strrchr(m->dir, '/');
+
+	/* a hierarchy this process is not listed in has nothing to show */
+	if (cg_own_path(NULL, m, &own, err) < 0) {
+		berr_free(err);
+		return 0;
+	}
+	e->name = strdup(slash ? slash + 1 : m->dir);
+	e->ctrls = strdup(m->ctrls);
+	if (!e->name || !e->ctrls ||
+	    asprintf(&e->host, "%s%s", m->dir, strcmp(own, "/") ? own : "") < 0)
+		return berr_errno(err, "cgroup view");
+	cg_view.n++;
+	return 0;
+}
+
+int mounts_capture_cgroups(bool cgns, berr_t *err)
+{
+	struct cg_layout l;
+	int ret = 0;
+
+	if (cg_view.captured)
+		return 0;
+	if (cg_layout_read(NULL, &l, err) < 0)
+		return berr_prefix(err, "cgroup mount");
+	cg_view.e = calloc(l.n_v1 + 1, sizeof(*cg_view.e));
+	if (!cg_view.e) {
+		cg_layout_free(&l);
+		return berr_errno(err, "cgroup view");
+	}
+	for (size_t i = 0; i < l.n_v1 && ret == 0; i++)
+		ret = cg_view_add(&l.v1[i], err);
+	if (ret == 0 && l.v2)
+		ret = cg_view_add(l.v2, err);
+	cg_view.v2 = l.mode == CG_MODE_V2;
+	cg_view.cgns = cgns;
+	cg_view.captured = ret == 0;
+	cg_layout_free(&l);
+	return ret;
+}
+
+static const uint64_t cg_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+/* One hierarchy at dir_fd/e->name, and a symlink for each co-mounted
+ * controller ("cpu" -> "cpu,cpuacct") as the host has them. */
+static int bind_hierarchy(int dir_fd, const struct cg_view_entry *e, uint64_t attr, berr_t *err)
+{
+	_cleanup_close_ int sub = -1, tree = -1;
+	_cleanup_free_ char *ctrls = strdup(e->ctrls);
+	char *save = NULL;
+
+	if (!ctrls)
+		return berr_errno(err, "cgroup");
+	if (mkdirat(dir_fd, e->name, 0755) < 0)
+		return berr_errno(err, "mkdir %s", e->name);
+	sub = openat(dir_fd, e->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0)
+		return berr_errno(err, "open %s", e->name);
+	tree = clone_tree(AT_FDCWD, e->host, false);
+	if (tree < 0)
+		return berr_errno(err, "bind %s", e->host);
+	if (setattr_tree(tree, attr, 0, false) < 0)
+		return berr_errno(err, "set attributes of %s", e->host);
+	if (attach_tree(tree, sub) < 0)
+		return berr_errno(err, "bind %s", e->host);
+	for (char *c = strtok_r(ctrls, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(c, e->name) || !strncmp(c, "name=", 5) || !strchr(e->name, ','))
+			continue;
+		if (symlinkat(e->name, dir_fd, c) < 0 && errno != EEXIST)
+			return berr_errno(err, "symlink %s", c);
+	}
+	return 0;
+}
+
+/*
+ * v1 (or hybrid): a v1 "cgroup" mount of a hierarchy already bound on the
+ * host fails (EBUSY), and its root would be the host's anyway.  So, like
+ * runc: a tmpfs holding a bind of the container's own cgroup per hierarchy,
+ * read-only at the end if the mount asks for it.
+ */
+static int mount_cgroup_v1(int root_fd, int target, const struct spec_mount *m, berr_t *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct spec_mount tmpfs = *m;
+	char data[] = "mode=755";
+
+	tmpfs.source = "tmpfs";
+	tmpfs.data = data;
+	tmpfs.flags = (m->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	fd = mount_fs_at(root_fd, target, &tmpfs, "tmpfs", err);
+	if (fd < 0)
+		return fd;
+	for (size_t i = 0; i < cg_view.n; i++)
+		if (bind_hierarchy(fd, &cg_view.e[i], ms_to_attr(m->flags) | cg_attrs, err) < 0)
+			return -1;
+	if ((m->flags & MS_RDONLY) && setattr_tree(fd, MOUNT_ATTR_RDONLY, 0, false) < 0)
+		return berr_errno(err, "make it read-only");
+	return steal_fd(fd);
+}
+
+/* The unified hierarchy (a cgroup2-only host's, or asked for as "cgroup2"):
+ * in a new cgroup namespace a cgroup2 mount is rooted at the container's
+ * cgroup; otherwise (or if the mount is refused) bind that cgroup, as crun
+ * does. */
+static int mount_cgroup_v2(int root_fd, int target, const struct spec_mount *m, berr_t *err)
+{
+	_cleanup_close_ int tree = -1;
+	const struct cg_view_entry *e = NULL;
+	int fd;
+
+	if (cg_view.cgns) {
+		fd = mount_fs_at(root_fd, target, m, "cgroup2", err);
+		if (fd != -EPERM && fd != -EBUSY)
+			return fd;
+		berr_free(err);
+	}
+	for (size_t i = 0; i < cg_view.n && !e; i++)
+		if (!*cg_view.e[i].ctrls)
+			e = &cg_view.e[i];
+	if (!e)
+		return berr_set(err, ENOENT, "no cgroup2 hierarchy on the host");
+	tree = clone_tree(AT_FDCWD, e->host, true);
+	if (tree < 0)
+		return berr_errno(err, "bind %s", e->host);
+	if (setattr_tree(tree, ms_to_attr(m->flags) | cg_attrs, 0, true) < 0)
+		return berr_errno(err, "set attributes of %s", e->host);
+	if (attach_tree(tree, target) < 0)
+		return berr_errno(err, "bind %s", e->host);
+	return steal_fd(tree);
 }
 
 static int mount_cgroup(int root_fd, const struct spec_mount *m, berr_t *err)
 {
 	_cleanup_close_ int target = open_target(root_fd, m, true, err);
-	const char *type = m->type;
-	int fd;
 
 	if (target < 0)
 		return target;
-	/*
-	 * "cgroup" on a cgroup2-only host means the unified hierarchy (runc).
-	 * On a v1 or hybrid host a v1 "cgroup" mount can only fail (EBUSY: the
-	 * controllers are bound to the host's hierarchies), and trying costs
-	 * milliseconds under cgroup_mutex: go straight to the bind below.
-	 */
-	if (!strcmp(type, "cgroup")) {
-		if (!host_is_cgroup2())
-			return bind_host_tree(target, m, "/sys/fs/cgroup", MOUNT_ATTR_RDONLY, err);
-		type = "cgroup2";
-	}
-	fd = mount_fs_at(root_fd, target, m, type, err);
-	if (fd != -EPERM && fd != -EBUSY && fd != -ENOENT && fd != -ENODEV)
-		return fd;
-	berr_free(err);
-	/*
-	 * Kept simple on purpose: rather than mounting v1 controllers one by
-	 * one, show the host's hierarchy read-only.  EPERM: cgroup2 in a user
-	 * namespace without its own cgroup namespace, or v1 in any user
-	 * namespace; EBUSY: v1 controllers already bound elsewhere on the
-	 * host; ENOENT/ENODEV: no such hierarchy or filesystem type.
-	 */
-	return bind_host_tree(target, m, "/sys/fs/cgroup", MOUNT_ATTR_RDONLY, err);
+	/* the init captures the paths first; without a cgroup namespace, now is as good */
+	if (mounts_capture_cgroups(false, err) < 0)
+		return -1;
+	if (cg_view.v2 || !strcmp(m->type, "cgroup2"))
+		return mount_cgroup_v2(root_fd, target, m, err);
+	return mount_cgroup_v1(root_fd, target, m, err);
 }
 
 int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err)

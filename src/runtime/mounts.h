@@ -3,7 +3,7 @@
 #define BERTH_MOUNTS_H
 
 /*
- * Internal to rootfs.c, mounts.c and devices.c.
+ * Internal to rootfs.c, mounts.c and devices.c (and the init, for the cgroup paths).
  *
  * Everything under the container's root is reached through an O_PATH fd of
  * the root and openat2(RESOLVE_IN_ROOT), so a symlink in the image can never
@@ -44,6 +44,13 @@ int setattr_tree(int fd, uint64_t attr_set, uint64_t attr_clr, bool recursive);
 
 /* Apply MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE [|MS_REC] to the mount at path. */
 int set_propagation(const char *path, unsigned long propagation, berr_t *err);
+
+/*
+ * Record the container's own cgroup directory in every hierarchy, for the
+ * "cgroup" mounts made later.  The init calls this once it is in its cgroup
+ * and before it unshares its cgroup namespace (cgns: it will).
+ */
+int mounts_capture_cgroups(bool cgns, berr_t *err);
 
 /* Mount one entry of config.json "mounts" below root_fd. */
 int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err);

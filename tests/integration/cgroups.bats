@@ -400,3 +400,100 @@ resources_fail() {
 @test "bad input: memory.swappiness 200 is rejected" {
 	resources_fail '{"memory": {"swappiness": 200}}' 'linux\.resources\.memory\.swappiness' 'swappiness'
 }
+
+# ---------------------------------------------------------------------------------------------
+# the "cgroup" mount: the container sees its own cgroup, not the host's tree
+
+# cgroup_view SCRIPT — run the container with a 64 MiB memory limit and the template's read-only
+# "cgroup" mount at /sys/fs/cgroup, executing SCRIPT; sets $status/$output/$stderr
+cgroup_view() {
+	resources '{"memory": {"limit": 67108864}}'
+	set_cmd "$1"
+	run_ctr
+}
+
+# cg_view_script — what every variant must show: the limit in the container's own memory
+# cgroup, no root-only file of the host's hierarchy (release_agent exists only at a v1
+# hierarchy's root), not the container's directory one level down (the host's tree would have
+# it), read-only mounts, only the container's own process (counted with shell builtins, so the
+# shell is the only one), and where the memory mount and /proc/self/cgroup say it is rooted
+cg_view_script() {
+	cat <<SCRIPT
+cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+test -e /sys/fs/cgroup/memory/release_agent && echo host-root-visible
+test -e /sys/fs/cgroup/memory$CGPATH && echo host-tree-visible
+touch /sys/fs/cgroup/memory/x 2>/dev/null && echo writable
+mkdir /sys/fs/cgroup/new 2>/dev/null && echo tmpfs-writable
+n=0; while read -r p; do n=\$((n + 1)); done </sys/fs/cgroup/memory/cgroup.procs; echo \$n
+awk '\$5 == "/sys/fs/cgroup/memory" { print "root=" \$4 }' /proc/self/mountinfo
+grep ":memory:" /proc/self/cgroup
+SCRIPT
+}
+
+@test "cgroup mount (v1): the memory limit is visible in the container's own memory cgroup, the host tree is not" {
+	[ ! -e "$CG_FS/cgroup.controllers" ] || skip "the host uses cgroup v2 only"
+	cgroup_view "$(cg_view_script)"
+	assert_success
+	assert_eq "${lines[0]}" 67108864 "memory.limit_in_bytes inside"
+	assert_not_contains "$output" host-root-visible
+	assert_not_contains "$output" host-tree-visible
+	assert_not_contains "$output" writable
+		assert_eq "${lines[1]}" 1 "processes in the visible memory cgroup"
+	assert_eq "${lines[2]}" "root=$CGPATH" "root of the memory mount"
+	assert_eq "${lines[3]#*:memory:}" "$CGPATH" "memory line of /proc/self/cgroup"
+}
+
+@test "cgroup mount (v1) with a cgroup namespace: the container's own cgroup is its root" {
+	[ ! -e "$CG_FS/cgroup.controllers" ] || skip "the host uses cgroup v2 only"
+	config '.linux.namespaces += [{"type": "cgroup"}]'
+	cgroup_view "$(cg_view_script)"
+	assert_success
+	assert_eq "${lines[0]}" 67108864 "memory.limit_in_bytes inside"
+	assert_not_contains "$output" host-root-visible
+	assert_not_contains "$output" host-tree-visible
+	assert_not_contains "$output" writable
+	assert_eq "${lines[1]}" 1 "processes in the visible memory cgroup"
+	assert_eq "${lines[2]}" "root=/" "root of the memory mount"
+	assert_eq "${lines[3]#*:memory:}" / "memory line of /proc/self/cgroup"
+}
+
+@test "cgroup mount (v1): every host v1 hierarchy is there, each bound to the container's cgroup" {
+	[ ! -e "$CG_FS/cgroup.controllers" ] || skip "the host uses cgroup v2 only"
+	# mount point, root, per-mount options and type of everything under /sys/fs/cgroup
+	set_cmd 'for d in /sys/fs/cgroup/*; do
+		[ -L "$d" ] && { echo "${d##*/} -> $(readlink "$d")"; continue; }
+		awk -v m="$d" "\$5 == m { for (i = 7; \$i != \"-\"; i++) ; print m, \$4, \$6, \$(i + 1) }" \
+			/proc/self/mountinfo
+	done'
+	run_ctr
+	assert_success
+	local m want='' v1
+	for m in $(cg_mounts); do
+		case $m in "$CG_FS"/*) ;; *) continue ;; esac
+		[ -e "$m/cgroup.controllers" ] && continue
+		want+="/sys/fs/cgroup/${m#"$CG_FS"/} $CGPATH ro,nosuid,nodev,noexec,relatime cgroup"$'\n'
+	done
+	# co-mounted controllers are reached through the host's symlinks (cpu -> cpu,cpuacct)
+	for m in "$CG_FS"/*; do
+		[ -L "$m" ] && want+="${m##*/} -> $(readlink "$m")"$'\n'
+	done
+	v1=$(grep -v ' cgroup2$' <<<"$output")
+	assert_eq "$(sort <<<"$v1")" "$(sort <<<"${want%$'\n'}")" "v1 hierarchies under /sys/fs/cgroup"
+	# a hybrid host's unified hierarchy (berth shows it, runc 1.1 does not) is the container's too
+	run grep ' cgroup2$' <<<"$output"
+	[ -z "$output" ] || assert_eq "$output" "/sys/fs/cgroup/unified $CGPATH ro,nosuid,nodev,noexec,relatime cgroup2"
+}
+
+@test "cgroup2 mount on a hybrid host: the container's own unified cgroup (its root with a cgroup namespace)" {
+	[ -e "$CG_FS/unified/cgroup.controllers" ] || skip "no hybrid cgroup2 mount at $CG_FS/unified"
+	skip_if_runc "runc 1.1 mounts the host's whole unified hierarchy"
+	config '.mounts += [{destination: "/cg2", type: "cgroup2", source: "cgroup2", options: ["nosuid", "ro"]}]'
+	set_cmd 'awk "\$5 == \"/cg2\" { print \$4 }" /proc/self/mountinfo; test -e /cg2/cgroup.procs && echo procs'
+	run_ctr
+	assert_success
+	assert_eq "${lines[*]}" "$CGPATH procs" "root of the cgroup2 mount"
+	config '.linux.namespaces += [{type: "cgroup"}]'
+	run_ctr
+	assert_success
+	assert_eq "${lines[*]}" "/ procs" "root of the cgroup2 mount in a cgroup namespace"
+}
