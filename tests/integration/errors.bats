@@ -218,6 +218,21 @@ create_fails() {
 	assert_nothing_left
 }
 
+@test "process: a missing or non-executable command fails create, not start (podman maps it to 127/126)" {
+	# create's output goes to files: an init wrongly left running must not hold a pipe of bats
+	local cmd rc
+	for cmd in /no/such/program /etc/passwd; do
+		set_args "$cmd"
+		rc=0
+		rt create --bundle "$BUNDLE" "$CID" >"$TEST_DIR/create.out" 2>"$TEST_DIR/create.err" || rc=$?
+		[ "$rc" -ne 0 ] || fail "create with $cmd as the command succeeded"
+		grep -q "create .*$cmd" "$TEST_DIR/create.err" || fail "no error naming $cmd: $(cat "$TEST_DIR/create.err")"
+		[ "$(wc -l <"$TEST_DIR/create.err")" -eq 1 ] || fail "not one line: $(cat "$TEST_DIR/create.err")"
+		assert_nothing_left
+	done
+	grep -qi 'permission denied' "$TEST_DIR/create.err" || fail "not EACCES: $(cat "$TEST_DIR/create.err")"
+}
+
 @test "config: a linux.devices path holding another file is an error, the file untouched" {
 	skip_if_runc "runc keeps whatever file is at a linux.devices path"
 	config '.linux.devices = [{path: "/etc/passwd", type: "c", major: 1, minor: 3}]'
