@@ -440,7 +440,7 @@ static int docker_layer(struct saver *sv, const struct descriptor *d, const char
 	}
 	h = sha256_new();
 	if (!h)
-		return berr_set(err, ENOMEM, "hash");
+		return dl_crypto_load(err) ?: berr_set(err, ENOMEM, "hash");
 	r = out_copy(sv, name, fd, len, h, err);
 	sha256_final(h, got);
 	if (r < 0)

@@ -1,28 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/*
- * libarchive, loaded on first use (see dl.h).  Each function berth (and its unit
- * tests) calls is defined here under its own name, so archive.h and
- * archive_entry.h check every signature, and forwards to the library's through a
- * pointer resolved by dlsym.
- */
+/* libarchive, loaded on first use (see dl.h); also what berth's unit tests call. */
 #include "dl.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#define LIB "libarchive.so.13"
 
 typedef struct archive *A;
 typedef struct archive_entry *E;
 
-/* X(return type, name, parameters, arguments), V(...) for void: one line per function.
- * The entry points are written out below. */
-#define ARCHIVE_FUNCS(X, V)                                                            \
+#define FUNCS(X, V, C)                                                                 \
+	C(archive_read_new) C(archive_write_new) C(archive_entry_new)                  \
 	/* reading */                                                                  \
 	X(int, archive_read_free, (A a), (a))                                          \
 	X(int, archive_read_support_filter_all, (A a), (a))                            \
@@ -88,78 +75,29 @@ typedef struct archive_entry *E;
 	V(archive_entry_xattr_add_entry, (E e, const char *k, const void *v, size_t n), \
 	  (e, k, v, n))
 
-#define ENTRY_FUNCS(X) X(archive_read_new) X(archive_write_new) X(archive_entry_new)
-
-#define DECLARE(ret, name, params, args) static __typeof__(name) *p_##name;
-#define DECLARE_V(name, params, args) static __typeof__(name) *p_##name;
-#define DECLARE_E(name) static __typeof__(name) *p_##name;
-ARCHIVE_FUNCS(DECLARE, DECLARE_V)
-ENTRY_FUNCS(DECLARE_E)
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static void *lib;               /* set (release) once every pointer is resolved */
-static char load_error[512];
-
-static void load(void)
-{
-	void *h = dlopen(LIB, RTLD_NOW | RTLD_LOCAL);
-
-	if (!h)
-		goto fail;
-#define RESOLVE(name) if (!(p_##name = dlsym(h, #name))) goto fail;
-#define RESOLVE_X(ret, name, params, args) RESOLVE(name)
-#define RESOLVE_V(name, params, args) RESOLVE(name)
-	ARCHIVE_FUNCS(RESOLVE_X, RESOLVE_V)
-	ENTRY_FUNCS(RESOLVE)
-	__atomic_store_n(&lib, h, __ATOMIC_RELEASE);
-	return;
-fail:
-	snprintf(load_error, sizeof(load_error), "load " LIB ": %s", dlerror());
-	if (h)
-		dlclose(h);
-}
-
-static bool loaded(void)
-{
-	pthread_once(&once, load);
-	return lib != NULL;
-}
+DL_TABLE(archive, "libarchive.so.13")
 
 int dl_archive_load(berr_t *err)
 {
-	if (loaded())
-		return 0;
-	return berr_fail(err, "%s", load_error);
+	return dl_load(&archive, err);
 }
 
-/* Only the entry points may run first; anything else is a caller's bug. */
-static void need(const char *name)
+#define DEFINE(ret, name, params, args) DL_DEFINE(archive, ret, name, params, args)
+#define DEFINE_V(name, params, args) DL_DEFINE_V(archive, name, params, args)
+FUNCS(DEFINE, DEFINE_V, DL_SKIP_C)
+
+/* the entry points: NULL, as on ENOMEM, when libarchive cannot be loaded */
+struct archive *(archive_read_new)(void)
 {
-	if (__atomic_load_n(&lib, __ATOMIC_ACQUIRE))
-		return;
-	fprintf(stderr, "berth: BUG: %s called before " LIB " was loaded\n", name);
-	abort();
+	return dl_loaded(&archive) ? DL_FN(archive, archive_read_new)() : NULL;
 }
 
-#define DEFINE(ret, name, params, args)                                                \
-	ret(name) params                                                               \
-	{                                                                              \
-		need(#name);                                                           \
-		return p_##name args;                                                  \
-	}
-#define DEFINE_V(name, params, args)                                                   \
-	void(name) params                                                              \
-	{                                                                              \
-		need(#name);                                                           \
-		p_##name args;                                                         \
-	}
-ARCHIVE_FUNCS(DEFINE, DEFINE_V)
+struct archive *(archive_write_new)(void)
+{
+	return dl_loaded(&archive) ? DL_FN(archive, archive_write_new)() : NULL;
+}
 
-#define DEFINE_E(type, name)                                                           \
-	type *(name)(void)                                                             \
-	{                                                                              \
-		return loaded() ? p_##name() : NULL;                                   \
-	}
-DEFINE_E(struct archive, archive_read_new)
-DEFINE_E(struct archive, archive_write_new)
-DEFINE_E(struct archive_entry, archive_entry_new)
+struct archive_entry *(archive_entry_new)(void)
+{
+	return dl_loaded(&archive) ? DL_FN(archive, archive_entry_new)() : NULL;
+}

@@ -144,6 +144,9 @@ int reg_new(const char *domain, const struct berth_registry_opts *o, struct reg 
 	if (curl_init_rc != CURLE_OK)
 		return dl_curl_load(err) ?: berr_fail(err, "libcurl: %s",
 						      curl_easy_strerror(curl_init_rc));
+	/* for sha256_buf and base64, which have no error path */
+	if (dl_crypto_load(err) < 0)
+		return -1;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return berr_set(err, ENOMEM, "registry %s", domain);

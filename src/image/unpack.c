@@ -202,7 +202,8 @@ int unpack_tar(int in_fd, int dest_dirfd, const struct unpack_limits *lim,
 
 	st.md = EVP_MD_CTX_new();
 	if (!st.md || EVP_DigestInit_ex(st.md, EVP_sha256(), NULL) != 1) {
-		berr_set(err, ENOMEM, "sha256");
+		if (dl_crypto_load(err) == 0)
+			berr_set(err, ENOMEM, "sha256");
 		goto out;
 	}
 	if (open_outer(&st, in_fd, err) < 0)
