@@ -18,6 +18,7 @@
  * An image without a name is loaded by id only.
  */
 #include "archive-internal.h"
+#include "dl.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
@@ -481,7 +482,7 @@ static int copy_blob(struct loader *l, const char *path, const char *want, int64
 	}
 	b.h = sha256_new();
 	if (!b.h)
-		return berr_set(err, ENOMEM, "hash");
+		return dl_crypto_load(err) ?: berr_set(err, ENOMEM, "hash");
 	if (blob_begin(l->s, want, want_size, &b.w, err) < 0) {
 		sha256_free(b.h);
 		return -1;
@@ -690,6 +691,9 @@ int berth_load(struct berth_store *s, const char *path, char ***names, berr_t *e
 
 	if (names)
 		*names = NULL;
+	/* for sha256_buf, which has no error path */
+	if (dl_crypto_load(err) < 0)
+		return -1;
 	if (archive_src_open(s, path, &l.src, err) < 0)
 		goto out;
 	if (archive_src_has(&l.src, "oci-layout") && archive_src_has(&l.src, "index.json")) {

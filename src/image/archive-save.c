@@ -14,6 +14,7 @@
  * (containerd, docker), so berth load, podman load and ctr import agree on it.
  */
 #include "archive-internal.h"
+#include "dl.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
@@ -179,7 +180,7 @@ static int out_begin(struct saver *sv, const char *name, int64_t size, int *fd, 
 		int r;
 
 		if (!e)
-			return berr_set(err, ENOMEM, "save");
+			return dl_archive_load(err) ?: berr_set(err, ENOMEM, "save");
 		archive_entry_set_pathname(e, name);
 		archive_entry_set_size(e, size);
 		archive_entry_set_filetype(e, size < 0 ? AE_IFDIR : AE_IFREG);
@@ -384,7 +385,7 @@ static int decompress_blob(struct saver *sv, const char *digest, int64_t *len, b
 		return berr_errno(err, "temporary file in %s/tmp", sv->s->root);
 	a = archive_read_new();
 	if (!a)
-		return berr_set(err, ENOMEM, "decompress");
+		return dl_archive_load(err) ?: berr_set(err, ENOMEM, "decompress");
 	archive_read_support_filter_all(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_fd(a, in, CHUNK) != ARCHIVE_OK ||
@@ -439,7 +440,7 @@ static int docker_layer(struct saver *sv, const struct descriptor *d, const char
 	}
 	h = sha256_new();
 	if (!h)
-		return berr_set(err, ENOMEM, "hash");
+		return dl_crypto_load(err) ?: berr_set(err, ENOMEM, "hash");
 	r = out_copy(sv, name, fd, len, h, err);
 	sha256_final(h, got);
 	if (r < 0)
@@ -535,7 +536,7 @@ static int tar_begin(struct saver *sv, int fd, berr_t *err)
 {
 	sv->tar = archive_write_new();
 	if (!sv->tar)
-		return berr_set(err, ENOMEM, "save");
+		return dl_archive_load(err) ?: berr_set(err, ENOMEM, "save");
 	/* pax for sizes over 8 GiB; "restricted" keeps plain ustar headers otherwise */
 	if (archive_write_set_format_pax_restricted(sv->tar) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(sv->tar, 1) != ARCHIVE_OK ||

@@ -6,6 +6,7 @@
  * name ("../../etc/passwd", a symlink out) has nowhere to land.
  */
 #include "archive-internal.h"
+#include "dl.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
@@ -89,7 +90,7 @@ static int tar_open(int fd, struct archive **out, berr_t *err)
 		return berr_errno(err, "seek");
 	a = archive_read_new();
 	if (!a)
-		return berr_set(err, ENOMEM, "libarchive");
+		return dl_archive_load(err) ?: berr_set(err, ENOMEM, "libarchive");
 	/* a compressed tar (docker save | gzip) is read through, as docker load does */
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);

@@ -7,6 +7,7 @@
  * verification off and falls back to plain http when the server speaks it.
  */
 #include "registry.h"
+#include "dl.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
 
@@ -141,7 +142,11 @@ int reg_new(const char *domain, const struct berth_registry_opts *o, struct reg 
 
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc != CURLE_OK)
-		return berr_fail(err, "libcurl: %s", curl_easy_strerror(curl_init_rc));
+		return dl_curl_load(err) ?: berr_fail(err, "libcurl: %s",
+						      curl_easy_strerror(curl_init_rc));
+	/* for sha256_buf and base64, which have no error path */
+	if (dl_crypto_load(err) < 0)
+		return -1;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return berr_set(err, ENOMEM, "registry %s", domain);
@@ -167,7 +172,7 @@ int reg_new(const char *domain, const struct berth_registry_opts *o, struct reg 
 		goto fail;
 	sh = curl_share_init();
 	if (!sh)
-		goto nomem;
+		goto nomem;     /* libcurl is loaded: curl_global_init() succeeded */
 	curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, share_lock);
 	curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
 	curl_share_setopt(sh, CURLSHOPT_USERDATA, r);
@@ -347,7 +352,7 @@ static int http_once(struct reg *r, const char *url, const struct reg_req *q, co
 	reg_resp_clear(resp);
 	c = curl_easy_init();
 	if (!c)
-		return berr_set(err, ENOMEM, "%s %s", method, url);
+		return dl_curl_load(err) ?: berr_set(err, ENOMEM, "%s %s", method, url);
 	x.c = c;
 	h = curl_slist_append(hdrs, "Expect:");
 	if (h)

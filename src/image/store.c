@@ -7,6 +7,7 @@
  * writer's garbage from a live writer's work.
  */
 #include "image.h"
+#include "dl.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -196,7 +197,7 @@ int blob_begin(struct berth_store *s, const char *want_digest, int64_t want_size
 	w->h = sha256_new();
 	if (!w->h) {
 		free(w);
-		return berr_set(err, ENOMEM, "write blob: sha256");
+		return dl_crypto_load(err) ?: berr_set(err, ENOMEM, "write blob: sha256");
 	}
 	w->fd = openat(s->root_fd, w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {

@@ -13,6 +13,7 @@
  * (layer_unpack does).
  */
 #include "image.h"
+#include "dl.h"
 #include "unpack.h"
 #include "../util/cleanup.h"
 #include "../util/fs.h"
@@ -139,7 +140,7 @@ static int open_outer(struct stream *st, int in_fd, berr_t *err)
 
 	st->outer = archive_read_new();
 	if (!st->outer)
-		return berr_set(err, ENOMEM, "archive reader");
+		return dl_archive_load(err) ?: berr_set(err, ENOMEM, "archive reader");
 	/* only what layers use: no filter that runs an external program */
 	if (archive_read_support_filter_gzip(st->outer) != ARCHIVE_OK ||
 	    archive_read_support_filter_zstd(st->outer) != ARCHIVE_OK ||
@@ -201,14 +202,15 @@ int unpack_tar(int in_fd, int dest_dirfd, const struct unpack_limits *lim,
 
 	st.md = EVP_MD_CTX_new();
 	if (!st.md || EVP_DigestInit_ex(st.md, EVP_sha256(), NULL) != 1) {
-		berr_set(err, ENOMEM, "sha256");
+		if (dl_crypto_load(err) == 0)
+			berr_set(err, ENOMEM, "sha256");
 		goto out;
 	}
 	if (open_outer(&st, in_fd, err) < 0)
 		goto out;
 	u->ar = archive_read_new();
 	if (!u->ar) {
-		berr_set(err, ENOMEM, "archive reader");
+		berr_set(err, ENOMEM, "archive reader");     /* loaded for st.outer */
 		goto out;
 	}
 	archive_read_support_format_tar(u->ar);
