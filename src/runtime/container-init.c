@@ -82,22 +82,29 @@ static bool has_cgroup_mount(const struct spec *s)
 /*
  * Moving a task between v1 cgroups waits for an RCU grace period, often the
  * longest step of create.  So the init builds its mounts meanwhile and waits
- * only before anything forks or allocates for the container (hooks, the
- * process).  It must wait first with a new cgroup namespace (the namespace,
- * and a cgroup2 mount inside it, is rooted where the init is at unshare) and
- * with a cgroup mount, which shows the init's own cgroup: its paths are read
- * here, before the namespace hides them.
+ * as late as it can: at the first cgroup mount, which shows the init's own
+ * cgroup (its paths are read here, before a cgroup namespace hides them), or
+ * else once the mounts are done, before anything forks or allocates for the
+ * container (hooks, the process).  A new cgroup namespace is unshared only
+ * then: it, and a cgroup2 mount inside it, is rooted where the init is.
  */
-static int init_cgroup(const struct init_ctx *c, bool before_mounts, berr_t *err)
-{
-	bool cgns = ns_new_cgroupns(c->spec);
-	bool cgmount = has_cgroup_mount(c->spec);
+struct cgroup_step {
+	const struct init_ctx *c;
+	bool done;
+};
 
-	if (before_mounts != (cgns || cgmount))
+static int init_cgroup(void *arg, berr_t *err)
+{
+	struct cgroup_step *step = arg;
+	const struct spec *s = step->c->spec;
+	bool cgns = ns_new_cgroupns(s);
+
+	if (step->done)
 		return 0;
-	if (init_wait(c, SYNC_CGROUP, err) < 0)
+	step->done = true;
+	if (init_wait(step->c, SYNC_CGROUP, err) < 0)
 		return -1;
-	if (cgmount && mounts_capture_cgroups(cgns, err) < 0)
+	if (has_cgroup_mount(s) && mounts_capture_cgroups(cgns, err) < 0)
 		return -1;
 	if (cgns && unshare(CLONE_NEWCGROUP) < 0)
 		return berr_errno(err, "create cgroup namespace");
@@ -208,18 +215,19 @@ static int init_check_exec(const struct spec_process *p, berr_t *err)
 static int init_prepare(const struct init_ctx *c, berr_t *err)
 {
 	const struct spec *s = c->spec;
+	struct cgroup_step cg_step = { .c = c };
 	struct sync_msg m;
 
-	if (init_userns(c, err) < 0 || ns_join_paths(s, err) < 0 || init_cgroup(c, true, err) < 0)
+	if (init_userns(c, err) < 0 || ns_join_paths(s, err) < 0)
 		return -1;
 	if (init_keyring(c, err) < 0)
 		return -1;
 	/* relative mount sources are relative to the bundle, as with runc */
 	if (chdir(c->bundle) < 0)
 		return berr_errno(err, "chdir %s", c->bundle);
-	if (rootfs_prepare(s, c->rootfs, err) < 0)
+	if (rootfs_prepare(s, c->rootfs, init_cgroup, &cg_step, err) < 0)
 		return -1;
-	if (init_uts(s, err) < 0 || init_cgroup(c, false, err) < 0)
+	if (init_uts(s, err) < 0 || init_cgroup(&cg_step, err) < 0)
 		return -1;
 
 	/* prestart + createRuntime run in the runtime's namespaces */

@@ -207,18 +207,27 @@ static int mount_labelled(int root_fd, const struct spec_mount *m, const char *l
 	return ret;
 }
 
-static int mount_all(int root_fd, const struct spec *s, berr_t *err)
+static bool is_cgroup_mount(const struct spec_mount *m)
+{
+	return !m->bind && m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
+}
+
+static int mount_all(int root_fd, const struct spec *s, rootfs_cgroup_cb cgroup_cb, void *arg,
+		     berr_t *err)
 {
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
 
+		if (is_cgroup_mount(m) && cgroup_cb && cgroup_cb(arg, err) < 0)
+			return -1;
 		if (mount_labelled(root_fd, m, s->linux.mount_label, err) < 0)
 			return berr_prefix(err, "mounts[%zu] %s", i, m->destination);
 	}
 	return 0;
 }
 
-int rootfs_prepare(const struct spec *s, const char *rootfs, berr_t *err)
+int rootfs_prepare(const struct spec *s, const char *rootfs, rootfs_cgroup_cb cgroup_cb,
+		   void *arg, berr_t *err)
 {
 	const struct spec_mount *dev = find_dev_mount(s);
 	_cleanup_close_ int root_fd = -1;
@@ -231,7 +240,7 @@ int rootfs_prepare(const struct spec *s, const char *rootfs, berr_t *err)
 		return berr_errno(err, "open %s", rootfs);
 	if (!dev && mount_entry(root_fd, &default_dev_mount, err) < 0)
 		return berr_prefix(err, "default /dev");
-	if (mount_all(root_fd, s, err) < 0)
+	if (mount_all(root_fd, s, cgroup_cb, arg, err) < 0)
 		return -1;
 	if (!dev_is_fresh(dev))
 		return 0;

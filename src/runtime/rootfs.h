@@ -18,7 +18,11 @@
  *
  * rootfs is the absolute host path of the root (bundle-relative already resolved).
  */
-int rootfs_prepare(const struct spec *s, const char *rootfs, berr_t *err);
+/* cgroup_cb (may be NULL) runs once before the first cgroup mount: the init
+ * must be in its cgroup by then. */
+typedef int (*rootfs_cgroup_cb)(void *arg, berr_t *err);
+int rootfs_prepare(const struct spec *s, const char *rootfs, rootfs_cgroup_cb cgroup_cb,
+		   void *arg, berr_t *err);
 int rootfs_pivot(const struct spec *s, const char *rootfs, bool no_pivot, berr_t *err);
 int rootfs_finalize(const struct spec *s, berr_t *err);
 
