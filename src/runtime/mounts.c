@@ -47,7 +47,8 @@ bool in_user_namespace(void)
 	return !(inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
-bool path_is(const char *path, const char *want)
+/* Component-wise comparison; below: path may go on under want. */
+static bool path_match(const char *path, const char *want, bool below)
 {
 	for (;;) {
 		size_t a, b;
@@ -57,8 +58,10 @@ bool path_is(const char *path, const char *want)
 			path++;
 		while (*want == '/' || (want[0] == '.' && (want[1] == '/' || !want[1])))
 			want++;
-		if (!*path || !*want)
-			return !*path && !*want;
+		if (!*want)
+			return !*path || below;
+		if (!*path)
+			return false;
 		a = strcspn(path, "/");
 		b = strcspn(want, "/");
 		if (a != b || memcmp(path, want, a))
@@ -66,6 +69,17 @@ bool path_is(const char *path, const char *want)
 		path += a;
 		want += b;
 	}
+}
+
+bool path_is(const char *path, const char *want)
+{
+	return path_match(path, want, false);
+}
+
+bool path_within(const char *path, const char *dir)
+{
+	/* ".." could climb out of dir: never call such a path within */
+	return !strstr(path, "..") && path_match(path, dir, true);
 }
 
 /* Report a failed lookup of path, whose last component is name in dir_fd;

@@ -57,5 +57,7 @@ int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err);
 
 /* "/dev", "//dev/" and "/dev/." all name /dev (no symlinks or ".." followed). */
 bool path_is(const char *path, const char *want);
+/* path is dir or below it, compared the same way (a path with ".." never is) */
+bool path_within(const char *path, const char *dir);
 
 #endif

@@ -212,17 +212,55 @@ static bool is_cgroup_mount(const struct spec_mount *m)
 	return !m->bind && m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
 }
 
+/*
+ * A cgroup mount waits for the init's cgroup move (cgroup_cb).  Unless a
+ * later mount goes inside it or over it, it is made after every other mount,
+ * so that they all overlap the move.
+ */
+static bool cgroup_mount_deferred(const struct spec *s, size_t i)
+{
+	if (!is_cgroup_mount(&s->mounts[i]))
+		return false;
+	for (size_t j = i + 1; j < s->n_mounts; j++)
+		if (!s->mounts[j].destination ||
+		    path_within(s->mounts[j].destination, s->mounts[i].destination) ||
+		    path_within(s->mounts[i].destination, s->mounts[j].destination) ||
+		    strstr(s->mounts[j].destination, ".."))
+			return false;
+	return true;
+}
+
+static int mount_one(int root_fd, const struct spec *s, size_t i, berr_t *err)
+{
+	const struct spec_mount *m = &s->mounts[i];
+
+	if (mount_labelled(root_fd, m, s->linux.mount_label, err) < 0)
+		return berr_prefix(err, "mounts[%zu] %s", i, m->destination);
+	return 0;
+}
+
 static int mount_all(int root_fd, const struct spec *s, rootfs_cgroup_cb cgroup_cb, void *arg,
 		     berr_t *err)
 {
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		const struct spec_mount *m = &s->mounts[i];
+	bool deferred = false;
 
-		if (is_cgroup_mount(m) && cgroup_cb && cgroup_cb(arg, err) < 0)
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		if (cgroup_mount_deferred(s, i)) {
+			deferred = true;
+			continue;
+		}
+		if (is_cgroup_mount(&s->mounts[i]) && cgroup_cb && cgroup_cb(arg, err) < 0)
 			return -1;
-		if (mount_labelled(root_fd, m, s->linux.mount_label, err) < 0)
-			return berr_prefix(err, "mounts[%zu] %s", i, m->destination);
+		if (mount_one(root_fd, s, i, err) < 0)
+			return -1;
 	}
+	if (!deferred)
+		return 0;
+	if (cgroup_cb && cgroup_cb(arg, err) < 0)
+		return -1;
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (cgroup_mount_deferred(s, i) && mount_one(root_fd, s, i, err) < 0)
+			return -1;
 	return 0;
 }
 

@@ -196,3 +196,20 @@ add_mount() {
 	assert_success
 	assert_output ran
 }
+
+@test "mount order: a cgroup mount listed before a mount over it stays hidden; one inside it shows on top" {
+	# berth makes a cgroup mount after the others when nothing later touches it: the order the
+	# config gives must still decide what is visible
+	config '.mounts += [{"destination": "/sys/fs/cgroup/memory", "type": "tmpfs", "source": "tmpfs"}]'
+	set_cmd 'ls -A /sys/fs/cgroup/memory | wc -l; ls /sys/fs/cgroup/pids/pids.max'
+	run_ctr
+	assert_success
+	assert_output "0
+/sys/fs/cgroup/pids/pids.max"
+	config '.mounts = [.mounts[] | select(.destination != "/sys/fs/cgroup/memory")]
+		| .mounts += [{"destination": "/sys", "type": "tmpfs", "source": "tmpfs"}]'
+	set_cmd 'ls -A /sys | wc -l'
+	run_ctr
+	assert_success
+	assert_output 0
+}
