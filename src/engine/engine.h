@@ -65,9 +65,11 @@ int image_config_parse(const char *json, struct image_config *c, berr_t *err);
 void image_config_clear(struct image_config *c);
 
 /* overlay.c — the rootfs: overlayfs of layer dirs (bottom first, as the
- * image lists them) with upper/work; private propagation. */
+ * image lists them) with upper/work; private propagation.  scratch: the
+ * upper dir is thrown away after one run (--rm), so the mount is "volatile"
+ * and its unmount does not sync the host's file system. */
 int overlay_mount(char *const *layers, size_t n, const char *upper, const char *work,
-		  const char *target, berr_t *err);
+		  bool scratch, const char *target, berr_t *err);
 int overlay_umount(const char *target, berr_t *err);
 
 /* netns.c — --network none: own network namespace with lo up, bound to path */

@@ -45,7 +45,7 @@ static int fail_fs(int fs, berr_t *err, const char *what)
 
 /* 0 mounted; 1 this kernel lacks the API or "lowerdir+"; < 0 failed. */
 static int mount_new_api(char *const *layers, size_t n, const char *upper, const char *work,
-			 const char *target, berr_t *err)
+			 bool scratch, const char *target, berr_t *err)
 {
 	_cleanup_close_ int fs = -1, mnt = -1;
 	struct mount_attr attr = { .propagation = MS_PRIVATE };
@@ -64,6 +64,9 @@ static int mount_new_api(char *const *layers, size_t n, const char *upper, const
 		return fail_fs(fs, err, "upperdir");
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0)
 		return fail_fs(fs, err, "workdir");
+	/* a kernel before 5.10 does not know it: then the unmount just syncs */
+	if (scratch)
+		fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
 	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return fail_fs(fs, err, "create");
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
@@ -81,10 +84,10 @@ static int mount_new_api(char *const *layers, size_t n, const char *upper, const
 }
 
 static int mount_classic(char *const *layers, size_t n, const char *upper, const char *work,
-			 const char *target, berr_t *err)
+			 bool scratch, const char *target, berr_t *err)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	size_t len = strlen("lowerdir=,upperdir=,workdir=") + strlen(upper) + strlen(work) + 1;
+	size_t len = strlen("lowerdir=,upperdir=,workdir=,volatile") + strlen(upper) + strlen(work) + 1;
 	_cleanup_free_ char *data = NULL;
 	char *p;
 
@@ -102,9 +105,16 @@ static int mount_classic(char *const *layers, size_t n, const char *upper, const
 	p = stpcpy(data, "lowerdir=");
 	for (size_t i = n; i-- > 0;)
 		p = stpcpy(stpcpy(p, layers[i]), i ? ":" : "");
-	sprintf(p, ",upperdir=%s,workdir=%s", upper, work);
+	p += sprintf(p, ",upperdir=%s,workdir=%s", upper, work);
+	if (scratch) {
+		strcpy(p, ",volatile");
+		if (mount("overlay", target, "overlay", 0, data) == 0)
+			goto mounted;
+		*p = '\0';
+	}
 	if (mount("overlay", target, "overlay", 0, data) < 0)
 		return berr_errno(err, "overlay: mount on %s", target);
+mounted:
 	if (mount(NULL, target, NULL, MS_PRIVATE, NULL) < 0) {
 		int saved = errno;
 
@@ -115,16 +125,16 @@ static int mount_classic(char *const *layers, size_t n, const char *upper, const
 }
 
 int overlay_mount(char *const *layers, size_t n, const char *upper, const char *work,
-		  const char *target, berr_t *err)
+		  bool scratch, const char *target, berr_t *err)
 {
 	int ret;
 
 	if (n == 0)
 		return berr_fail(err, "overlay: the image has no layers");
-	ret = mount_new_api(layers, n, upper, work, target, err);
+	ret = mount_new_api(layers, n, upper, work, scratch, target, err);
 	if (ret <= 0)
 		return ret;
-	return mount_classic(layers, n, upper, work, target, err);
+	return mount_classic(layers, n, upper, work, scratch, target, err);
 }
 
 int overlay_umount(const char *target, berr_t *err)

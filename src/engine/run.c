@@ -49,7 +49,7 @@ static int check_opts(const struct berth_run_opts *o, berr_t *err)
 	return 0;
 }
 
-static int mount_rootfs(struct run *r, berr_t *err)
+static int mount_rootfs(struct run *r, bool scratch, berr_t *err)
 {
 	_cleanup_free_ char *upper = NULL, *work = NULL;
 
@@ -57,7 +57,8 @@ static int mount_rootfs(struct run *r, berr_t *err)
 	    asprintf(&work, "%s/work", r->dir.path) < 0 ||
 	    asprintf(&r->rootfs, "%s/rootfs", r->dir.path) < 0)
 		return berr_errno(err, "rootfs");
-	if (overlay_mount(r->img->layer_dirs, r->img->n_layers, upper, work, r->rootfs, err) < 0)
+	if (overlay_mount(r->img->layer_dirs, r->img->n_layers, upper, work, scratch, r->rootfs,
+			  err) < 0)
 		return -1;
 	r->mounted = true;
 	return 0;
@@ -218,7 +219,7 @@ static int run_blocked(const struct berth_engine *e, const struct berth_run_opts
 		goto fail;
 	}
 	r.held = true;
-	if (mount_rootfs(&r, err) < 0 || write_config(&r, o, err) < 0 ||
+	if (mount_rootfs(&r, o->rm, err) < 0 || write_config(&r, o, err) < 0 ||
 	    start(&r, o, status, err) < 0)
 		goto fail;
 	/* the container ran: --rm takes it all back, else it stays, stopped and unmounted */
