@@ -24,16 +24,7 @@ static const char logout_help[] =
 	"\n"
 	"Remove the credentials for a registry from the authfile.\n";
 
-enum { OPT_PASSWORD_STDIN = 256, OPT_AUTHFILE, OPT_CERT_DIR, OPT_TLS_VERIFY };
-
-static int parse_bool(const char *s)
-{
-	if (!s || !strcasecmp(s, "true") || !strcmp(s, "1"))
-		return 1;
-	if (!strcasecmp(s, "false") || !strcmp(s, "0"))
-		return 0;
-	return -1;
-}
+enum { OPT_PASSWORD_STDIN = 256 };
 
 /* One line from f without its newline; echo off when f is a terminal. */
 static char *read_line(FILE *f, const char *prompt, bool secret)
@@ -74,9 +65,7 @@ int cmd_login(const struct berth_ctx *ctx, int argc, char **argv)
 		{ "username", required_argument, NULL, 'u' },
 		{ "password", required_argument, NULL, 'p' },
 		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
-		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
-		{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
-		{ "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
+		REGISTRY_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,6 +78,13 @@ int cmd_login(const struct berth_ctx *ctx, int argc, char **argv)
 
 	(void)ctx;
 	while ((c = getopt_long(argc, argv, "+u:p:h", opts, NULL)) != -1) {
+		int ret;
+
+		if (c >= OPT_REGISTRY && c < OPT_REGISTRY_END) {
+			if ((ret = cmd_registry_opt("login", c, optarg, &o)) != 0)
+				return ret;
+			continue;
+		}
 		switch (c) {
 		case 'u':
 			user = optarg;
@@ -98,17 +94,6 @@ int cmd_login(const struct berth_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_PASSWORD_STDIN:
 			pass_stdin = true;
-			break;
-		case OPT_AUTHFILE:
-			o.authfile = optarg;
-			break;
-		case OPT_CERT_DIR:
-			o.cert_dir = optarg;
-			break;
-		case OPT_TLS_VERIFY:
-			o.tls_verify = parse_bool(optarg);
-			if (o.tls_verify < 0)
-				return cmd_usage_error("login", "--tls-verify takes true or false");
 			break;
 		case 'h':
 			return cmd_help(login_help);
@@ -146,7 +131,7 @@ int cmd_login(const struct berth_ctx *ctx, int argc, char **argv)
 int cmd_logout(const struct berth_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
+		{ "authfile", required_argument, NULL, OPT_REG_AUTHFILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -156,7 +141,7 @@ int cmd_logout(const struct berth_ctx *ctx, int argc, char **argv)
 
 	(void)ctx;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == OPT_AUTHFILE)
+		if (c == OPT_REG_AUTHFILE)
 			o.authfile = optarg;
 		else if (c == 'h')
 			return cmd_help(logout_help);

@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 static const char help[] =
@@ -20,25 +19,11 @@ static const char help[] =
 	"  --tls-verify=false            no TLS verification, plain HTTP if the registry speaks it\n"
 	"  -q, --quiet                   no progress, only the image id\n";
 
-enum { OPT_PLATFORM = 256, OPT_CREDS, OPT_AUTHFILE, OPT_CERT_DIR, OPT_TLS_VERIFY };
-
-static int parse_bool(const char *s)
-{
-	if (!s || !strcasecmp(s, "true") || !strcmp(s, "1"))
-		return 1;
-	if (!strcasecmp(s, "false") || !strcmp(s, "0"))
-		return 0;
-	return -1;
-}
-
 int cmd_pull(const struct berth_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "platform", required_argument, NULL, OPT_PLATFORM },
-		{ "creds", required_argument, NULL, OPT_CREDS },
-		{ "authfile", required_argument, NULL, OPT_AUTHFILE },
-		{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },
-		{ "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },
+		{ "platform", required_argument, NULL, OPT_REG_PLATFORM },
+		REGISTRY_OPTIONS,
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -52,24 +37,12 @@ int cmd_pull(const struct berth_ctx *ctx, int argc, char **argv)
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+		if (c >= OPT_REGISTRY && c < OPT_REGISTRY_END) {
+			if ((ret = cmd_registry_opt("pull", c, optarg, &o)) != 0)
+				return ret;
+			continue;
+		}
 		switch (c) {
-		case OPT_PLATFORM:
-			o.platform = optarg;
-			break;
-		case OPT_CREDS:
-			o.creds = optarg;
-			break;
-		case OPT_AUTHFILE:
-			o.authfile = optarg;
-			break;
-		case OPT_CERT_DIR:
-			o.cert_dir = optarg;
-			break;
-		case OPT_TLS_VERIFY:
-			o.tls_verify = parse_bool(optarg);
-			if (o.tls_verify < 0)
-				return cmd_usage_error("pull", "--tls-verify takes true or false");
-			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -81,8 +54,7 @@ int cmd_pull(const struct berth_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error("pull", "exactly one image is needed");
-	o.progress = quiet ? BERTH_PROGRESS_QUIET :
-		     isatty(STDERR_FILENO) ? BERTH_PROGRESS_BARS : BERTH_PROGRESS_LINES;
+	o.progress = cmd_progress(quiet);
 	s = cmd_store_open(ctx);
 	if (!s)
 		return 1;

@@ -37,6 +37,20 @@ int cmd_fail(const char *what, berr_t *err);
  * for a usage error of run) for run, 1 otherwise. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cmd_help(const char *text);
+/* Registry options shared by pull, push and login: REGISTRY_OPTIONS in their
+ * getopt tables; cmd_registry_opt() takes the codes >= OPT_REGISTRY: 0 when
+ * c was one of them, 1 when not, else a usage error's exit status. */
+enum { OPT_REGISTRY = 0x1000, OPT_REG_PLATFORM = OPT_REGISTRY, OPT_REG_CREDS, OPT_REG_AUTHFILE,
+       OPT_REG_CERT_DIR, OPT_REG_TLS_VERIFY, OPT_REGISTRY_END };
+#define REGISTRY_OPTIONS                                                        \
+	{ "creds", required_argument, NULL, OPT_REG_CREDS },                    \
+	{ "authfile", required_argument, NULL, OPT_REG_AUTHFILE },              \
+	{ "cert-dir", required_argument, NULL, OPT_REG_CERT_DIR },              \
+	{ "tls-verify", optional_argument, NULL, OPT_REG_TLS_VERIFY }
+int cmd_registry_opt(const char *cmd, int c, const char *arg, struct berth_registry_opts *o);
+/* bars on a terminal, plain lines otherwise, nothing with -q */
+enum berth_progress cmd_progress(bool quiet);
+
 /* Open the store named by the globals; prints the error itself. */
 struct berth_store *cmd_store_open(const struct berth_ctx *ctx);
 
