@@ -24,19 +24,6 @@ static const char prune_help[] =
 	"  -a, --all     remove every image no container uses, named or not\n"
 	"  -f, --force   do not ask for confirmation\n";
 
-static void human_size(uint64_t n, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
-	double v = (double)n;
-	size_t u = 0;
-
-	while (v >= 999.5 && u + 1 < ARRAY_SIZE(units)) { /* 999.9 would print as 1e+03 */
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, len, "%.3g%s", v, units[u]);
-}
-
 static bool confirm(bool all)
 {
 	char line[16];
@@ -89,7 +76,7 @@ static int cmd_prune(const struct berth_ctx *ctx, int argc, char **argv)
 	berth_store_close(s);
 	if (ret < 0)
 		return cmd_fail(NULL, &err);
-	human_size(freed, size, sizeof(size));
+	cmd_human_size(freed, size, sizeof(size));
 	printf("Total reclaimed space: %s\n", size);
 	return 0;
 }

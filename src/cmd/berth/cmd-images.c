@@ -18,20 +18,6 @@ static const char help[] =
 	"      --no-trunc         full image IDs\n"
 	"      --format FORMAT    table (default) or json\n";
 
-/* docker's rendering: 3 significant digits, decimal units */
-static void human_size(uint64_t n, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
-	double v = (double)n;
-	size_t u = 0;
-
-	while (v >= 999.5 && u + 1 < ARRAY_SIZE(units)) { /* 999.9 would print as 1e+03 */
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, len, "%.3g%s", v, units[u]);
-}
-
 static void time_ago(int64_t when, char *buf, size_t len)
 {
 	int64_t d = (int64_t)time(NULL) - when;
@@ -92,7 +78,7 @@ static void print_table(struct berth_image **v, size_t n, bool no_trunc)
 		const char *id = short_id(v[i]->id, no_trunc, idb);
 
 		time_ago(v[i]->created, created, sizeof(created));
-		human_size(v[i]->size, size, sizeof(size));
+		cmd_human_size(v[i]->size, size, sizeof(size));
 		if (!v[i]->names || !v[i]->names[0]) {
 			printf("%-40s %-14s %-*s %-24s %s\n", "<none>", "<none>", no_trunc ? 71 : 12,
 			       id, created, size);

@@ -37,6 +37,8 @@ int cmd_fail(const char *what, berr_t *err);
  * for a usage error of run) for run, 1 otherwise. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cmd_help(const char *text);
+/* docker's rendering of a size: 3 significant digits, decimal units ("1.03MB") */
+void cmd_human_size(uint64_t n, char *buf, size_t len);
 /* Registry options shared by pull, push and login: REGISTRY_OPTIONS in their
  * getopt tables; cmd_registry_opt() takes the codes >= OPT_REGISTRY: 0 when
  * c was one of them, 1 when not, else a usage error's exit status. */

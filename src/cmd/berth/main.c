@@ -89,6 +89,20 @@ struct berth_store *cmd_store_open(const struct berth_ctx *ctx)
 	return s;
 }
 
+/* docker's rendering: 3 significant digits, decimal units */
+void cmd_human_size(uint64_t n, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+	double v = (double)n;
+	size_t u = 0;
+
+	while (v >= 999.5 && u + 1 < ARRAY_SIZE(units)) { /* 999.9 would print as 1e+03 */
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, len, "%.3g%s", v, units[u]);
+}
+
 enum { OPT_ROOT = 256, OPT_RUNROOT, OPT_DEBUG };
 
 int main(int argc, char **argv)
