@@ -516,17 +516,6 @@ static int restore_inherit_fds(const struct spec *s, struct restore *r, berr_t *
 	return 0;
 }
 
-static int save_planned(const struct cgroup *cg, void *arg, berr_t *err)
-{
-	struct container *c = arg;
-
-	free(c->st.cgroup);
-	c->st.cgroup = cgroup_serialize(cg);
-	if (!c->st.cgroup)
-		return berr_set(err, ENOMEM, "cgroup");
-	return state_save(c->dirfd, &c->st, err);
-}
-
 static bool other_pidns(pid_t pid)
 {
 	char path[64];
@@ -597,7 +586,7 @@ static int restore_run(const struct berth_runtime *rt, const struct berth_checkp
 	}
 
 	container_cgroup_opts(rt, &cgo);
-	cgo.planned = save_planned;
+	cgo.planned = container_save_planned_cgroup;
 	cgo.planned_arg = c;
 	if (cgroup_create(&cgo, c->spec, o->id, 0, &r->cg, err) < 0)
 		return -1;

@@ -267,7 +267,7 @@ static void prefer_init_error(int fd, berr_t *err)
 }
 
 /* Before any cgroup directory exists, state.json names them all. */
-static int save_planned_cgroup(const struct cgroup *cg, void *arg, berr_t *err)
+int container_save_planned_cgroup(const struct cgroup *cg, void *arg, berr_t *err)
 {
 	struct container *c = arg;
 
@@ -357,7 +357,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	 * the move remains, whose RCU wait then overlaps the init's mounts.
 	 * state.json names it before any directory is made (pid 0 = no process).
 	 */
-	cgo.planned = save_planned_cgroup;
+	cgo.planned = container_save_planned_cgroup;
 	cgo.planned_arg = c;
 	if (cgroup_create(&cgo, c->spec, o->id, 0, &cg, err) < 0)
 		goto fail;

@@ -59,6 +59,9 @@ void container_clear(struct container *c);
 struct cgroup;
 struct cgroup_opts;
 void container_cgroup_opts(const struct berth_runtime *rt, struct cgroup_opts *o);
+/* cgroup_opts.planned for a container c (arg): state.json names the cgroup
+ * before any of its directories exists, so delete finds them after a crash. */
+int container_save_planned_cgroup(const struct cgroup *cg, void *arg, berr_t *err);
 int container_cgroup(const struct berth_runtime *rt, const struct container *c,
 		     struct cgroup **cg, berr_t *err);
 /* container.c */
