@@ -513,14 +513,17 @@ int container_start(int dirfd, struct berth_state *st, const struct spec *s, ber
 		}
 		return ret;
 	}
-	if (m.type == SYNC_ERROR) {
+	ret = -1;
+	if (m.type == SYNC_ERROR || m.type == SYNC_START_HOOK_FAILED) {
 		berr_fail(err, "%s", m.payload);
 		(*err)->errnum = m.errnum;
+		if (m.type == SYNC_START_HOOK_FAILED)
+			ret = -2;
 	} else {
 		berr_set(err, EPROTO, "unexpected message from init");
 	}
 	sync_msg_clear(&m);
-	return -1;
+	return ret;
 }
 
 /*
@@ -582,6 +585,15 @@ int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err)
 		ret = container_load_spec(c.dirfd, &c.spec, err);
 	if (ret == 0)
 		ret = container_start(c.dirfd, &c.st, c.spec, err);
+	/* the spec: a failed startContainer hook stops the container, then it is
+	 * destroyed and the poststop hooks run, as delete would */
+	if (ret == -2) {
+		_cleanup_berr_ berr_t e = NULL;
+
+		if (container_delete(rt, &c, true, &e) < 0)
+			berth_log_warn("delete %s: %s", id, e->msg);
+		ret = -1;
+	}
 	container_clear(&c);
 	return ret;
 }
