@@ -51,7 +51,8 @@ hook_log() { tr '\n' ' ' <"$HOOKS/log" 2>/dev/null | sed 's/ $//'; }
 # ---------------------------------------------------------------------------------------------
 # lifecycle (runtime.md)
 
-@test "lifecycle: config.json edited after create does not change what start runs (row 9)" {
+# spec-coverage.md row 9
+@test "lifecycle: config.json edited after create does not change what start runs" {
 	set_cmd 'echo original; hostname; sleep 1000'
 	create_ctr
 	assert_success
@@ -68,7 +69,8 @@ hook_log() { tr '\n' ' ' <"$HOOKS/log" 2>/dev/null | sed 's/ $//'; }
 	[ ! -e "$HOOKS/log" ] || fail "start ran a hook added after create: $(hook_log)"
 }
 
-@test "lifecycle: a failing poststart hook is a warning: start exits 0, later hooks run, status running (row 15)" {
+# spec-coverage.md row 15
+@test "lifecycle: a failing poststart hook is a warning: start exits 0, later hooks run, status running" {
 	skip_if_runc "runc 1.1 runs poststart hooks during create and fails create when one fails"
 	add_hook poststart 'echo first >> '"$HOOKS"'/log; exit 3'
 	add_hook poststart 'echo second >> '"$HOOKS"'/log'
@@ -82,7 +84,8 @@ hook_log() { tr '\n' ' ' <"$HOOKS/log" 2>/dev/null | sed 's/ $//'; }
 	assert_eq "$(status_of "$CID")" running "status after start"
 }
 
-@test "lifecycle: a failing startContainer hook stops the container and poststop runs (row 12)" {
+# spec-coverage.md row 12
+@test "lifecycle: a failing startContainer hook stops the container and poststop runs" {
 	skip_if_runc "runc 1.1 start returns 0 when a startContainer hook fails and runs no poststop"
 	add_hook startContainer 'exit 7'
 	log_hook poststop
@@ -122,18 +125,54 @@ poststop_after_failing_hook() {
 	assert_no_cgroup
 }
 
-@test "lifecycle: a failing prestart hook makes create fail, then poststop runs (row 11)" {
+# spec-coverage.md row 11
+@test "lifecycle: a failing prestart hook makes create fail, then poststop runs" {
 	poststop_after_failing_hook prestart
 }
 
-@test "lifecycle: a failing createContainer hook makes create fail, then poststop runs (row 11)" {
+# spec-coverage.md row 11
+@test "lifecycle: a failing createContainer hook makes create fail, then poststop runs" {
 	poststop_after_failing_hook createContainer
+}
+
+# spec-coverage.md row 29
+@test "kill: KILL on a created container stops it before its program ever runs" {
+	set_cmd 'echo ran > /hooklog/program; sleep 1000'
+	create_ctr
+	assert_success
+	local pid
+	pid=$(pid_of "$CID")
+	run --separate-stderr rt kill "$CID" KILL
+	assert_success
+	wait_status "$CID" stopped
+	wait_gone "$pid"
+	[ ! -e "$HOOKS/program" ] || fail "the program ran"
+}
+
+# ---------------------------------------------------------------------------------------------
+# mounts (config.md#mounts)
+
+# spec-coverage.md row 38
+@test "mounts: listed order decides: /run/a then /run/a/b keeps both, the reverse hides b" {
+	config '.mounts += [{destination: "/run/a", type: "tmpfs", source: "tmpfs", options: ["size=64k"]},
+		{destination: "/run/a/b", type: "tmpfs", source: "tmpfs", options: ["size=32k"]}]'
+	set_cmd 'grep -o " /run/a[^ ]* " /proc/self/mountinfo | tr -d " " | tr "\n" " "; [ -d /run/a/b ] && echo b-visible || echo b-hidden'
+	run_ctr
+	assert_success
+	assert_eq "$output" "/run/a /run/a/b b-visible" "a before b"
+	rt delete "$CID" 2>/dev/null || true
+	# the same two mounts listed the other way round: a is mounted over b
+	config '.mounts |= (.[:-2] + [.[-1], .[-2]])'
+	run_ctr
+	assert_success
+	assert_eq "$output" "/run/a/b /run/a b-hidden" "b before a"
 }
 
 # ---------------------------------------------------------------------------------------------
 # operations without a container id (runtime.md#operations)
 
-@test "operations: state, start, kill and delete without a container id fail with one line (row 20)" {
+# spec-coverage.md row 20
+@test "operations: state, start, kill and delete without a container id fail with one line" {
 	create_ctr
 	assert_success
 	local op
@@ -149,7 +188,8 @@ poststop_after_failing_hook() {
 # ---------------------------------------------------------------------------------------------
 # process (config.md)
 
-@test "oomScoreAdj: unset, the container keeps the caller's oom_score_adj (row 51)" {
+# spec-coverage.md row 51
+@test "oomScoreAdj: unset, the container keeps the caller's oom_score_adj" {
 	config 'del(.process.oomScoreAdj)'
 	set_args cat /proc/self/oom_score_adj
 	# the runtime runs in a subshell whose oom_score_adj is 77 (ours stays as it is)
@@ -159,7 +199,8 @@ poststop_after_failing_hook() {
 	assert_output 77
 }
 
-@test "oomScoreAdj: set, it replaces the caller's value (control for row 51)" {
+# spec-coverage.md row 51 (the control: a set value is written)
+@test "oomScoreAdj: set, it replaces the caller's value" {
 	config '.process.oomScoreAdj = 123'
 	set_args cat /proc/self/oom_score_adj
 	run --separate-stderr bash -c 'echo 77 >/proc/self/oom_score_adj && exec "$@"' _ \
@@ -171,7 +212,8 @@ poststop_after_failing_hook() {
 # ---------------------------------------------------------------------------------------------
 # namespaces (config-linux.md)
 
-@test "namespaces: cgroup and time entries without a path give new namespaces (row 73)" {
+# spec-coverage.md row 73
+@test "namespaces: cgroup and time entries without a path give new namespaces" {
 	[ -e /proc/self/ns/time ] || skip "kernel without time namespaces"
 	skip_if_runc "runc 1.1 does not know the time namespace"
 	config '.linux.namespaces += [{type: "cgroup"}, {type: "time"}]'
@@ -185,7 +227,8 @@ poststop_after_failing_hook() {
 	[ "${lines[1]}" != "$(readlink /proc/self/ns/time)" ] || fail "time namespace is the host's"
 }
 
-@test "namespaces: a new cgroup namespace is rooted at the container's cgroup (row 73)" {
+# spec-coverage.md row 73
+@test "namespaces: a new cgroup namespace is rooted at the container's cgroup" {
 	config '.linux.namespaces += [{type: "cgroup"}]'
 	set_cmd 'cat /proc/self/cgroup'
 	run_ctr
@@ -207,7 +250,8 @@ hugetlb_v2() {
 	[ ! -d "$CG_FS/hugetlb" ] || skip "hugetlb is a v1 hierarchy here"
 }
 
-@test "hugepageLimits: with hugetlb handed down in cgroup2, the limit is in hugetlb.2MB.max (row 89)" {
+# spec-coverage.md row 89
+@test "hugepageLimits: with hugetlb handed down in cgroup2, the limit is in hugetlb.2MB.max" {
 	hugetlb_v2
 	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2 MB huge pages"
 	skip_if_runc "runc 1.1 on a hybrid host looks for hugetlb only in v1 and ignores the limit"
@@ -228,23 +272,22 @@ hugetlb_v2() {
 	assert_no_cgroup
 }
 
-@test "hugepageLimits: not handed down in cgroup2, create fails with one line, nothing left (rows 25, 89)" {
+# spec-coverage.md rows 25, 89
+@test "hugepageLimits: not handed down in cgroup2, create fails with one line, nothing left" {
 	hugetlb_v2
 	grep -qw hugetlb "$U/cgroup.subtree_control" && skip "the host hands hugetlb down"
 	config '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 4194304}]'
 	create_ctr
-	if is_runc; then
-		assert_success
-		skip "runc 1.1 on a hybrid host ignores hugepageLimits (hugetlb is not a v1 hierarchy)"
-	fi
 	assert_failure
-	assert_one_error_line 'hugepageLimits: the hugetlb controller'
+	is_runc || assert_one_error_line 'hugepageLimits: the hugetlb controller'
 	assert_nothing_left
 	assert_no_cgroup
 }
 
-@test "intelRdt: refused with one line on a host without resctrl, nothing left (row 94)" {
+# spec-coverage.md row 94
+@test "intelRdt: refused with one line on a host without resctrl, nothing left" {
 	[ ! -d /sys/fs/resctrl ] || [ -z "$(ls /sys/fs/resctrl 2>/dev/null)" ] || skip "resctrl is mounted"
+	skip_if_runc "runc 1.1 accepts intelRdt with only a closID on a host without resctrl"
 	config '.linux.intelRdt = {closID: "berth-test"}'
 	create_ctr
 	assert_failure
@@ -257,7 +300,8 @@ hugetlb_v2() {
 # ---------------------------------------------------------------------------------------------
 # rootfsPropagation (config-linux.md)
 
-@test "rootfsPropagation: unbindable makes the container's / unbindable (row 101)" {
+# spec-coverage.md row 101
+@test "rootfsPropagation: unbindable makes the container's / unbindable" {
 	skip_if_runc "runc 1.1 leaves the rootfs mount private whatever rootfsPropagation says"
 	config '.linux.rootfsPropagation = "unbindable"'
 	set_args cat /proc/self/mountinfo
@@ -273,7 +317,8 @@ hugetlb_v2() {
 # ---------------------------------------------------------------------------------------------
 # delete leaves alone what the container did not create (runtime.md#delete)
 
-@test "delete: a joined network namespace, a bind source and a pre-made cgroup survive (row 32)" {
+# spec-coverage.md row 32
+@test "delete: a joined network namespace, a bind source and a pre-made cgroup survive" {
 	# a persistent network namespace: a bind mount of its nsfs file, on a private tmpfs
 	local nsdir=$TEST_DIR/ns src=$TEST_DIR/src m d
 	mkdir "$nsdir" "$src"
@@ -317,7 +362,9 @@ hugetlb_v2() {
 # ---------------------------------------------------------------------------------------------
 # readonlyPaths (config-linux.md)
 
-@test "readonlyPaths: a relative path is rejected with one line, nothing left (row 104)" {
+# spec-coverage.md row 104
+@test "readonlyPaths: a relative path is rejected with one line, nothing left" {
+	skip_if_runc "runc 1.1 accepts a relative readonlyPaths entry (taken relative to the rootfs)"
 	config '.linux.readonlyPaths += ["proc/sysrq-trigger"]'
 	create_ctr
 	assert_failure
@@ -329,7 +376,8 @@ hugetlb_v2() {
 # ---------------------------------------------------------------------------------------------
 # hooks (config.md#posix-platform-hooks)
 
-@test "hooks: poststart and poststop run in the host mount namespace (row 57)" {
+# spec-coverage.md row 57
+@test "hooks: poststart and poststop run in the host mount namespace" {
 	skip_if_runc "runc 1.1 runs poststart hooks during create"
 	log_hook poststart
 	log_hook poststop
@@ -346,7 +394,8 @@ hugetlb_v2() {
 	assert_eq "$(cat "$HOOKS/poststop.mnt")" "$host_mnt" "poststop mount namespace"
 }
 
-@test "hooks: a createContainer hook whose path exists only on the host runs (row 58)" {
+# spec-coverage.md row 58
+@test "hooks: a createContainer hook whose path exists only on the host runs" {
 	printf '#!/bin/sh\necho host-only >> %s/log\n' "$HOOKS" >"$TEST_DIR/hook.sh"
 	chmod 0755 "$TEST_DIR/hook.sh"
 	[ ! -e "$BUNDLE/rootfs$TEST_DIR/hook.sh" ] || fail "the hook exists in the rootfs too"
@@ -356,7 +405,8 @@ hugetlb_v2() {
 	assert_eq "$(hook_log)" host-only "createContainer hook"
 }
 
-@test "hooks: several hooks of one kind run in the listed order (row 59)" {
+# spec-coverage.md row 59
+@test "hooks: several hooks of one kind run in the listed order" {
 	skip_if_runc "runc 1.1 runs poststart hooks during create"
 	local k
 	for k in prestart createRuntime createContainer startContainer poststart poststop; do
