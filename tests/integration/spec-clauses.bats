@@ -314,6 +314,37 @@ hugetlb_v2() {
 	assert_not_contains "$line" "shared:" "mountinfo of /"
 }
 
+# host_mount_after_create PROPAGATION — make $TEST_DIR a shared mount, create the container
+# with rootfsPropagation PROPAGATION, then mount a tmpfs under its rootfs on the host and
+# start it: $output is "seen" when the container sees that mount, else "unseen"
+host_mount_after_create() {
+	mount --bind "$TEST_DIR" "$TEST_DIR"
+	mount --make-shared "$TEST_DIR"
+	mkdir "$BUNDLE/rootfs/tmp/from-host"
+	config '.linux.rootfsPropagation = $p' --arg p "$1"
+	set_cmd '[ -e /tmp/from-host/mark ] && echo seen || echo unseen'
+	create_ctr
+	assert_success || return
+	mount -t tmpfs -o size=64k tmpfs "$BUNDLE/rootfs/tmp/from-host"
+	touch "$BUNDLE/rootfs/tmp/from-host/mark"
+	rt start "$CID"
+	wait_status "$CID" stopped
+	output=$(cat "$TEST_DIR/create.out")
+}
+
+# spec-coverage.md row 101
+@test "rootfsPropagation: slave: a mount the host makes under a shared rootfs later shows inside" {
+	skip_if_runc "runc 1.1 leaves the rootfs mount private whatever rootfsPropagation says"
+	host_mount_after_create slave
+	assert_eq "$output" seen "the host's mount, inside"
+}
+
+# spec-coverage.md row 101 (the control: the same with private)
+@test "rootfsPropagation: private: a mount the host makes under the rootfs later stays outside" {
+	host_mount_after_create private
+	assert_eq "$output" unseen "the host's mount, inside"
+}
+
 # ---------------------------------------------------------------------------------------------
 # delete leaves alone what the container did not create (runtime.md#delete)
 
