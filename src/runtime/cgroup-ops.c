@@ -106,6 +106,10 @@ static int locate(const struct cgroup *cg, const struct cg_group *g, bool live, 
 		if (cg->mode == CG_MODE_V2)
 			return berr_fail(err, "%s: the %s controller is not available in %s (cgroup.controllers)",
 					 g->field, g->ctrl_v2, *dir);
+		/* hybrid: the host has it, but only in cgroup2, and does not hand it down */
+		if (live)
+			return berr_fail(err, "%s: the %s controller is only in cgroup2 and not enabled for %s (the parent's cgroup.subtree_control)",
+					 g->field, g->ctrl_v2, *dir);
 	}
 	if (cg->mode == CG_MODE_V2)
 		return berr_fail(err, "%s: not supported on cgroup v2", g->field);
@@ -254,11 +258,13 @@ static int make_dirs(struct cg_dir *d, const char *want, berr_t *err)
 		if (mkdir(buf, 0755) == 0) {
 			if (!d->top && !(d->top = strdup(buf)))
 				return berr_errno(err, "mkdir %s", buf);
-			if (cpuset && cg_v1_cpuset_inherit(buf, err) < 0)
-				return -1;
 		} else if (errno != EEXIST) {
 			return berr_errno(err, "mkdir %s", buf);
 		}
+		/* a cpuset cgroup takes no task until it has cpus and mems: one made
+		 * before us (a cgroupsPath prepared by the caller) may have neither */
+		if (cpuset && cg_v1_cpuset_inherit(buf, err) < 0)
+			return -1;
 		if (c == '\0')
 			return 0;
 		*p = c;

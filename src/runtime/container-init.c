@@ -272,8 +272,13 @@ static _Noreturn void init_start(const struct init_ctx *c)
 		berr_fail(&err, "config has no process to start");
 		goto fail;
 	}
-	if (run_inner_hooks(s, SPEC_HOOK_START_CONTAINER, m.payload, &err) < 0)
-		goto fail;
+	if (run_inner_hooks(s, SPEC_HOOK_START_CONTAINER, m.payload, &err) < 0) {
+		/* start then destroys the container and runs poststop (the spec's step 12) */
+		berr_t e2 = NULL;
+
+		sync_send(conn, SYNC_START_HOOK_FAILED, err->msg, &e2);
+		_exit(127);
+	}
 	sync_msg_clear(&m);
 	if (process_prepare_exec(s->process, path, &err) < 0 ||
 	    container_confine(s->process, c->seccomp, &err) < 0)

@@ -513,14 +513,17 @@ int container_start(int dirfd, struct berth_state *st, const struct spec *s, ber
 		}
 		return ret;
 	}
-	if (m.type == SYNC_ERROR) {
+	ret = -1;
+	if (m.type == SYNC_ERROR || m.type == SYNC_START_HOOK_FAILED) {
 		berr_fail(err, "%s", m.payload);
 		(*err)->errnum = m.errnum;
+		if (m.type == SYNC_START_HOOK_FAILED)
+			ret = -2;
 	} else {
 		berr_set(err, EPROTO, "unexpected message from init");
 	}
 	sync_msg_clear(&m);
-	return -1;
+	return ret;
 }
 
 /*
@@ -571,6 +574,22 @@ int container_open(const struct berth_runtime *rt, const char *id, struct contai
 	return state_load(c->dirfd, id, &c->st, err);
 }
 
+/*
+ * The spec: a failed startContainer hook stops the container, then it is
+ * destroyed and the poststop hooks run, as delete would.
+ */
+static int start_or_destroy(const struct berth_runtime *rt, struct container *c, berr_t *err)
+{
+	_cleanup_berr_ berr_t e = NULL;
+	int ret = container_start(c->dirfd, &c->st, c->spec, err);
+
+	if (ret != -2)
+		return ret;
+	if (container_delete(rt, c, true, &e) < 0)
+		berth_log_warn("delete %s: %s", c->st.id, e->msg);
+	return -1;
+}
+
 int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err)
 {
 	struct container c;
@@ -581,7 +600,7 @@ int berth_start(const struct berth_runtime *rt, const char *id, berr_t *err)
 	if (ret == 0 && c.st.poststart_hooks)
 		ret = container_load_spec(c.dirfd, &c.spec, err);
 	if (ret == 0)
-		ret = container_start(c.dirfd, &c.st, c.spec, err);
+		ret = start_or_destroy(rt, &c, err);
 	container_clear(&c);
 	return ret;
 }

@@ -72,6 +72,7 @@ int container_open(const struct berth_runtime *rt, const char *id, struct contai
 int container_load_spec(int dirfd, struct spec **s, berr_t *err);
 int container_open_live(const struct berth_runtime *rt, const char *id, struct container *c,
 			struct cgroup **cg, bool need_cgroup, berr_t *err);
+/* -2: a startContainer hook failed, the container must be destroyed */
 int container_start(int dirfd, struct berth_state *st, const struct spec *s, berr_t *err);
 char *container_hook_state(const struct berth_state *st, const char *status);
 /* poststart/poststop: a failing hook is a warning (runtime-spec) */

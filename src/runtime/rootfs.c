@@ -98,9 +98,11 @@ static int open_mount_root(const char *path, struct statx *stx, berr_t *err)
 /*
  * pivot_root(2) and MS_MOVE refuse a rootfs whose parent mount is shared,
  * and a shared parent would also send the rootfs bind below to its peers,
- * possibly the host.  Make just that one mount private, as runc does.
+ * possibly the host.  Make just that one mount private, as runc does; or a
+ * slave, for rootfsPropagation "slave": that is meant for the rootfs, and
+ * a private parent would leave the rootfs bind with no master to follow.
  */
-static int make_parent_private(const char *rootfs, berr_t *err)
+static int make_parent_unshared(const char *rootfs, bool slave, berr_t *err)
 {
 	_cleanup_close_ int fd = -1;
 	char path[PROCFD_LEN];
@@ -115,8 +117,9 @@ static int make_parent_private(const char *rootfs, berr_t *err)
 	if (!shared)
 		return 0;
 	procfd_path(path, fd);
-	if (mount(NULL, path, NULL, MS_PRIVATE, NULL) < 0)
-		return berr_errno(err, "make the mount holding %s private", rootfs);
+	if (mount(NULL, path, NULL, slave ? MS_SLAVE : MS_PRIVATE, NULL) < 0)
+		return berr_errno(err, "make the mount holding %s %s", rootfs,
+				  slave ? "a slave" : "private");
 	return 0;
 }
 
@@ -160,7 +163,7 @@ static int prepare_root_mount(const struct spec *s, const char *rootfs, berr_t *
 		prop = MS_SLAVE | MS_REC;
 	if (set_propagation("/", prop, err) < 0)
 		return berr_prefix(err, "rootfsPropagation /");
-	if (make_parent_private(rootfs, err) < 0)
+	if (make_parent_unshared(rootfs, prop == MS_SLAVE, err) < 0)
 		return -1;
 	/* a mount point of its own, which pivot_root(2) needs */
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)

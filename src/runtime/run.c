@@ -203,8 +203,10 @@ int berth_run(const struct berth_runtime *rt, const struct berth_create_opts *o,
 			goto fail_started;
 	}
 	ret = container_start(c.dirfd, &c.st, c.spec, err);
-	if (ret < 0)
+	if (ret < 0) {
+		ret = -1; /* -2 (a startContainer hook failed) is handled the same here */
 		goto fail_started;
+	}
 	if (o->detach)
 		goto out;
 

@@ -21,6 +21,7 @@ enum sync_type {
 	SYNC_CREATED,           /* init -> parent: waiting for start */
 	SYNC_START,             /* start -> init: payload = state JSON */
 	SYNC_ERROR,             /* either way: errnum + message */
+	SYNC_START_HOOK_FAILED, /* init -> start: a startContainer hook failed (message) */
 };
 
 struct sync_msg {
