@@ -94,8 +94,14 @@ int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all
 		ret = container_cgroup(rt, &c, &cg, err);
 	if (ret == 0 && cg)
 		ret = cgroup_kill(cg, sig, err);
-	if (ret == 0)
+	if (ret == 0) {
 		ret = container_signal(&c.st, sig, all && !cg, err);
+		/* --all through the cgroup: the init may be gone already, and reaped */
+		if (ret < 0 && cg && berr_code(*err) == ESRCH) {
+			berr_free(err);
+			ret = 0;
+		}
+	}
 	cgroup_free(cg);
 	container_clear(&c);
 	return ret;
