@@ -42,7 +42,7 @@ static int blob_exists(struct push *p, const char *digest, berr_t *err)
 
 static int upload_blob(struct push *p, const char *digest, berr_t *err)
 {
-	_cleanup_free_ char *url = NULL, *put = NULL, *esc = NULL;
+	_cleanup_free_ char *url = NULL, *put = NULL;
 	_cleanup_close_ int fd = -1;
 	struct reg_resp resp = { 0 };
 	struct reg_req q = { .method = "POST", .scope = p->scope };

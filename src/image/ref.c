@@ -242,6 +242,12 @@ int berth_ref_parse(const char *s, struct berth_ref *r, berr_t *err)
 		free(out.path);
 		out.path = p;
 	}
+	/* docker counts the normalised name: "x" is docker.io/library/x */
+	if (strlen(out.domain) + 1 + strlen(out.path) > NAME_MAX_LEN) {
+		berth_ref_clear(&out);
+		return berr_fail(err, "invalid reference \"%.300s\": repository name longer than "
+				 "255 characters once normalised", s);
+	}
 	if (!out.tag && !out.digest) {
 		out.tag = strdup("latest");
 		if (!out.tag)
