@@ -10,9 +10,12 @@
 #include "berth-runtime.h"
 #include "../util/cleanup.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -374,6 +377,63 @@ int cgroup_update(struct cgroup *cg, const json_t *resources, berr_t *err)
 int cgroup_enter(struct cgroup *cg, pid_t pid, berr_t *err)
 {
 	return join(cg, pid, err);
+}
+
+int cgroup_enter_some(struct cgroup *cg, pid_t pid, bool v1, bool v2, berr_t *err)
+{
+	for (size_t i = 0; pid > 0 && i < cg->n_dirs; i++) {
+		bool is_v2 = (int)i == cg->unified;
+
+		if ((is_v2 ? v2 : v1) &&
+		    cg_writef(cg->dirs[i].path, "cgroup.procs", err, "%d", (int)pid) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cgroup_v2_fd(const struct cgroup *cg)
+{
+	if (cg->unified < 0)
+		return -1;
+	return open(cg->dirs[cg->unified].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+char *cgroup_v1_join_list(const struct cgroup *cg)
+{
+	size_t len = 1;
+	char *list, *p;
+
+	for (size_t i = 0; i < cg->n_dirs; i++)
+		if ((int)i != cg->unified)
+			len += strlen(cg->dirs[i].path) + 1;
+	if (len == 1)
+		return NULL;
+	list = malloc(len);
+	if (!list)
+		return NULL;
+	p = list;
+	for (size_t i = 0; i < cg->n_dirs; i++)
+		if ((int)i != cg->unified)
+			p += sprintf(p, "%s\n", cg->dirs[i].path);
+	return list;
+}
+
+int cgroup_join_self(const char *list, berr_t *err)
+{
+	for (const char *p = list; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char path[PATH_MAX];
+
+		if (n + sizeof("/tasks") > sizeof(path))
+			return berr_set(err, ENAMETOOLONG, "cgroup %.*s", (int)n, p);
+		memcpy(path, p, n);
+		path[n] = '\0';
+		if (cg_writef(path, "tasks", err, "0") < 0)
+			return -1;
+		p = nl ? nl + 1 : p + n;
+	}
+	return 0;
 }
 
 /* ---- destroy ------------------------------------------------------------------------ */

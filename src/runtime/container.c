@@ -292,8 +292,9 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	struct cgroup *cg = NULL;
 	struct berth_seccomp *sc = NULL;
 	struct init_ctx ictx;
+	_cleanup_free_ char *self_join = NULL;
 	unsigned long persona;
-	bool reexec;
+	bool reexec, in_cgroup = false;
 	pid_t pid = -1;
 
 	c->rootfd = c->dirfd = -1;
@@ -343,7 +344,7 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		.spec = c->spec, .id = o->id, .rootfs = c->st.rootfs, .bundle = c->st.bundle, .sync_fd = sp[1],
 		.start_fd = start_fd, .console_fd = console_fd, .preserve_fds = o->preserve_fds,
 		.no_pivot = o->no_pivot, .no_new_keyring = o->no_new_keyring,
-		.personality = persona, .seccomp = sc, .exe_fd = -1,
+		.personality = persona, .seccomp = sc, .exe_fd = -1, .cgroup_fd = -1,
 	};
 	c->st.id = strdup(o->id);
 	c->st.own_pidns = c->spec->linux.ns[SPEC_NS_PID].present && !c->spec->linux.ns[SPEC_NS_PID].path;
@@ -368,7 +369,14 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	else if (ictx.exe_fd < 0)
 		goto fail;
 	reexec = ictx.exe_fd >= 0;
-	pid = ns_spawn_init(&ictx, sp[0], err);
+	/* outside a user namespace the init joins its v1 cgroups itself */
+	if (cg && !c->spec->linux.ns[SPEC_NS_USER].present) {
+		self_join = cgroup_v1_join_list(cg);
+		ictx.cgroup_fd = cgroup_v2_fd(cg);
+	}
+	pid = ns_spawn_init(&ictx, sp[0], &in_cgroup, err);
+	if (ictx.cgroup_fd >= 0)
+		close(ictx.cgroup_fd);
 	if (reexec)
 		close(ictx.exe_fd);
 	close(sp[1]);
@@ -395,12 +403,13 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		if (sync_send(sp[0], SYNC_INIT, init_state, err) < 0)
 			goto fail;
 	}
-	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks */
-	if (cg && cgroup_enter(cg, pid, err) < 0)
+	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks,
+	 * and then joins the v1 hierarchies of self_join itself */
+	if (cg && cgroup_enter_some(cg, pid, !self_join, !in_cgroup, err) < 0)
 		goto fail;
 	if (state_save(c->dirfd, &c->st, err) < 0)
 		goto fail;
-	if (sync_send(sp[0], SYNC_CGROUP, NULL, err) < 0 || drive_init(sp[0], c, err) < 0)
+	if (sync_send(sp[0], SYNC_CGROUP, self_join, err) < 0 || drive_init(sp[0], c, err) < 0)
 		goto fail;
 	c->st.status = BERTH_CREATED;
 	if (state_save(c->dirfd, &c->st, err) < 0)

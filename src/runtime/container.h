@@ -31,6 +31,7 @@ struct init_ctx {
 	struct berth_seccomp *seccomp; /* compiled by the runtime, loaded by the init; or NULL */
 	int exe_fd;                 /* sealed copy to re-exec before anything, or -1 */
 	bool userns_ready;          /* maps written and uid 0 taken before the re-exec */
+	int cgroup_fd;              /* cgroup2 directory to clone into, or -1 */
 };
 
 /* In the freshly cloned child: re-exec the sealed copy (its state follows
@@ -97,7 +98,8 @@ _Noreturn void container_init(const struct init_ctx *c);
 
 /* namespaces.c */
 /* Clone the init into its namespaces.  Returns its pid (a child of ours). */
-pid_t ns_spawn_init(const struct init_ctx *c, int parent_sync_fd, berr_t *err);
+/* *in_cgroup: the init was cloned into c->cgroup_fd (CLONE_INTO_CGROUP). */
+pid_t ns_spawn_init(const struct init_ctx *c, int parent_sync_fd, bool *in_cgroup, berr_t *err);
 /* In the init: join namespaces given by path (all but user and pid). */
 int ns_join_paths(const struct spec *s, berr_t *err);
 /* In the runtime: write uid_map/gid_map (and setgroups) of pid. */

@@ -19,7 +19,9 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <linux/sched.h>      /* struct clone_args, CLONE_INTO_CGROUP */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -155,6 +157,18 @@ static pid_t clone_raw(unsigned long flags)
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
+/* clone into a cgroup2 directory: no move afterwards, so no RCU wait */
+static pid_t clone_into_cgroup(unsigned long flags, int cgroup_fd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t)cgroup_fd,
+	};
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
 static bool ns_needs_helper(const struct spec *s)
 {
 	return ns_is_joined(s, SPEC_NS_USER) || ns_is_joined(s, SPEC_NS_PID) ||
@@ -198,14 +212,22 @@ fail:
 	_exit(1);
 }
 
-pid_t ns_spawn_init(const struct init_ctx *c, int parent_sync_fd, berr_t *err)
+pid_t ns_spawn_init(const struct init_ctx *c, int parent_sync_fd, bool *in_cgroup, berr_t *err)
 {
 	struct sync_msg m;
 	pid_t pid, helper;
 	int status;
 
+	*in_cgroup = false;
 	if (!ns_needs_helper(c->spec)) {
-		pid = clone_raw(ns_clone_flags(c->spec));
+		pid = -1;
+		/* an old kernel, or a cgroup it refuses: clone, and the runtime moves it */
+		if (c->cgroup_fd >= 0) {
+			pid = clone_into_cgroup(ns_clone_flags(c->spec), c->cgroup_fd);
+			*in_cgroup = pid >= 0;
+		}
+		if (pid < 0)
+			pid = clone_raw(ns_clone_flags(c->spec));
 		if (pid < 0)
 			return berr_errno(err, "clone");
 		if (pid == 0) {
