@@ -156,8 +156,7 @@ static int cgroup_facts(const char *serialized, char **freezer, struct strv *roo
 static bool spec_has_cgroup_mount(const struct spec *s)
 {
 	for (size_t i = 0; i < s->n_mounts; i++)
-		if (s->mounts[i].type &&
-		    (!strcmp(s->mounts[i].type, "cgroup") || !strcmp(s->mounts[i].type, "cgroup2")))
+		if (spec_mount_is_cgroup(&s->mounts[i]))
 			return true;
 	return false;
 }

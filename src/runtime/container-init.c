@@ -69,17 +69,6 @@ static int init_userns(const struct init_ctx *c, berr_t *err)
 	return 0;
 }
 
-static bool has_cgroup_mount(const struct spec *s)
-{
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		const struct spec_mount *m = &s->mounts[i];
-
-		if (!m->bind && m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")))
-			return true;
-	}
-	return false;
-}
-
 /*
  * Moving a task between v1 cgroups waits for an RCU grace period, often the
  * longest step of create.  So the init builds its mounts meanwhile and waits
@@ -113,7 +102,7 @@ static int init_cgroup(void *arg, berr_t *err)
 	sync_msg_clear(&m);
 	if (ret < 0)
 		return berr_prefix(err, "join cgroup");
-	if (has_cgroup_mount(s) && mounts_capture_cgroups(cgns, err) < 0)
+	if (rootfs_has_cgroup_mount(s) && mounts_capture_cgroups(cgns, err) < 0)
 		return -1;
 	if (cgns && unshare(CLONE_NEWCGROUP) < 0)
 		return berr_errno(err, "create cgroup namespace");

@@ -128,7 +128,7 @@ static void add_cgroup_mounts(struct argv_buf *b, const struct criu_req *r)
 	for (size_t i = 0; i < r->spec->n_mounts; i++) {
 		const struct spec_mount *m = &r->spec->mounts[i];
 
-		if (!m->type || (strcmp(m->type, "cgroup") && strcmp(m->type, "cgroup2")))
+		if (!spec_mount_is_cgroup(m))
 			continue;
 		for (char **h = r->cgroup_mounts; *h; h++) {
 			const char *rel;

@@ -699,7 +699,7 @@ int mount_entry(int root_fd, const struct spec_mount *m, berr_t *err)
 		return berr_fail(err, "no filesystem type");
 	else if (!strcmp(m->type, "sysfs"))
 		fd = mount_sysfs(root_fd, m, err);
-	else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
+	else if (spec_mount_is_cgroup(m))
 		fd = mount_cgroup(root_fd, m, err);
 	else
 		fd = mount_fs(root_fd, m, err);

@@ -212,7 +212,15 @@ static int mount_labelled(int root_fd, const struct spec_mount *m, const char *l
 
 static bool is_cgroup_mount(const struct spec_mount *m)
 {
-	return !m->bind && m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
+	return !m->bind && spec_mount_is_cgroup(m);
+}
+
+bool rootfs_has_cgroup_mount(const struct spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (is_cgroup_mount(&s->mounts[i]))
+			return true;
+	return false;
 }
 
 /*

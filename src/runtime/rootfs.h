@@ -21,6 +21,8 @@
 /* cgroup_cb (may be NULL) runs once before the first cgroup mount: the init
  * must be in its cgroup by then. */
 typedef int (*rootfs_cgroup_cb)(void *arg, berr_t *err);
+/* Does the config mount a cgroup filesystem (not a bind)? */
+bool rootfs_has_cgroup_mount(const struct spec *s);
 int rootfs_prepare(const struct spec *s, const char *rootfs, rootfs_cgroup_cb cgroup_cb,
 		   void *arg, berr_t *err);
 int rootfs_pivot(const struct spec *s, const char *rootfs, bool no_pivot, berr_t *err);

@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 #include "../util/error.h"
 
@@ -63,6 +64,12 @@ struct spec_mount {
 	char *data;               /* fs-specific options joined by ',' or NULL (allocated) */
 	bool bind;                /* bind or rbind */
 };
+
+/* type "cgroup" or "cgroup2" (a bind entry mounts its source whatever its type) */
+static inline bool spec_mount_is_cgroup(const struct spec_mount *m)
+{
+	return m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"));
+}
 
 enum spec_cap_set {
 	SPEC_CAP_BOUNDING,
