@@ -274,16 +274,6 @@ static int make_dirs(struct cg_dir *d, const char *want, berr_t *err)
 	}
 }
 
-static int join(const struct cgroup *cg, pid_t pid, berr_t *err)
-{
-	if (pid <= 0)
-		return 0;
-	for (size_t i = 0; i < cg->n_dirs; i++)
-		if (cg_writef(cg->dirs[i].path, "cgroup.procs", err, "%d", (int)pid) < 0)
-			return -1;
-	return 0;
-}
-
 static int prepare(const struct cgroup_opts *o, const struct spec *s, const char *id,
 		   struct cg_res *r, struct cgroup **out, berr_t *err)
 {
@@ -347,7 +337,7 @@ int cgroup_create(const struct cgroup_opts *o, const struct spec *s, const char 
 	for (size_t i = 0; i < cg->n_dirs; i++)
 		if (make_dirs(&cg->dirs[i], want, err) < 0)
 			goto undo;
-	if (apply_resources(cg, &r, err) < 0 || join(cg, pid, err) < 0)
+	if (apply_resources(cg, &r, err) < 0 || cgroup_enter(cg, pid, err) < 0)
 		goto undo;
 	*out = steal_ptr(cg);
 	ret = 0;
@@ -376,7 +366,7 @@ int cgroup_update(struct cgroup *cg, const json_t *resources, berr_t *err)
 /* the container's other processes (exec) join the same cgroups */
 int cgroup_enter(struct cgroup *cg, pid_t pid, berr_t *err)
 {
-	return join(cg, pid, err);
+	return cgroup_enter_some(cg, pid, true, true, err);
 }
 
 int cgroup_enter_some(struct cgroup *cg, pid_t pid, bool v1, bool v2, berr_t *err)
@@ -396,44 +386,6 @@ int cgroup_v2_fd(const struct cgroup *cg)
 	if (cg->unified < 0)
 		return -1;
 	return open(cg->dirs[cg->unified].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-char *cgroup_v1_join_list(const struct cgroup *cg)
-{
-	size_t len = 1;
-	char *list, *p;
-
-	for (size_t i = 0; i < cg->n_dirs; i++)
-		if ((int)i != cg->unified)
-			len += strlen(cg->dirs[i].path) + 1;
-	if (len == 1)
-		return NULL;
-	list = malloc(len);
-	if (!list)
-		return NULL;
-	p = list;
-	for (size_t i = 0; i < cg->n_dirs; i++)
-		if ((int)i != cg->unified)
-			p += sprintf(p, "%s\n", cg->dirs[i].path);
-	return list;
-}
-
-int cgroup_join_self(const char *list, berr_t *err)
-{
-	for (const char *p = list; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char path[PATH_MAX];
-
-		if (n + sizeof("/tasks") > sizeof(path))
-			return berr_set(err, ENAMETOOLONG, "cgroup %.*s", (int)n, p);
-		memcpy(path, p, n);
-		path[n] = '\0';
-		if (cg_writef(path, "tasks", err, "0") < 0)
-			return -1;
-		p = nl ? nl + 1 : p + n;
-	}
-	return 0;
 }
 
 /* ---- destroy ------------------------------------------------------------------------ */

@@ -47,20 +47,11 @@ int cgroup_create(const struct cgroup_opts *o, const struct spec *s, const char 
 
 /* Put another process of the container (exec) into the same cgroups. */
 int cgroup_enter(struct cgroup *cg, pid_t pid, berr_t *err);
-/*
- * The container's init joins its cgroup without the move that waits an RCU
- * grace period (cgroup_threadgroup_rwsem): clone3(CLONE_INTO_CGROUP) into the
- * cgroup2 directory, and the init writing "0" to each v1 "tasks" file
- * itself (a single thread moving itself skips that lock).
- */
-/* O_PATH-free fd of the cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+/* fd of the cgroup2 directory, for clone3(CLONE_INTO_CGROUP): the init is
+ * born there and needs no move; -1 when there is none */
 int cgroup_v2_fd(const struct cgroup *cg);
-/* The v1 directories, one per line, for the init to join itself; NULL if none. */
-char *cgroup_v1_join_list(const struct cgroup *cg);
 /* cgroup_enter() for the v1 hierarchies and/or the cgroup2 one only */
 int cgroup_enter_some(struct cgroup *cg, pid_t pid, bool v1, bool v2, berr_t *err);
-/* In the init: write "0" to DIR/tasks for each line of list. */
-int cgroup_join_self(const char *list, berr_t *err);
 
 /* Check linux.resources without touching the system (called before clone). */
 int cgroup_validate(const struct cgroup_opts *o, const struct spec *s, berr_t *err);

@@ -89,19 +89,11 @@ static int init_cgroup(void *arg, berr_t *err)
 	const struct spec *s = step->c->spec;
 	bool cgns = ns_new_cgroupns(s);
 
-	struct sync_msg m;
-	int ret;
-
 	if (step->done)
 		return 0;
 	step->done = true;
-	if (sync_expect(step->c->sync_fd, SYNC_CGROUP, &m, err) < 0)
+	if (init_wait(step->c, SYNC_CGROUP, err) < 0)
 		return -1;
-	/* the v1 hierarchies the runtime left to us (see cgroup_join_self) */
-	ret = cgroup_join_self(m.payload, err);
-	sync_msg_clear(&m);
-	if (ret < 0)
-		return berr_prefix(err, "join cgroup");
 	if (rootfs_has_cgroup_mount(s) && mounts_capture_cgroups(cgns, err) < 0)
 		return -1;
 	if (cgns && unshare(CLONE_NEWCGROUP) < 0)

@@ -292,7 +292,6 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	struct cgroup *cg = NULL;
 	struct berth_seccomp *sc = NULL;
 	struct init_ctx ictx;
-	_cleanup_free_ char *self_join = NULL;
 	unsigned long persona;
 	bool reexec, in_cgroup = false;
 	pid_t pid = -1;
@@ -369,11 +368,8 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 	else if (ictx.exe_fd < 0)
 		goto fail;
 	reexec = ictx.exe_fd >= 0;
-	/* outside a user namespace the init joins its v1 cgroups itself */
-	if (cg && !c->spec->linux.ns[SPEC_NS_USER].present) {
-		self_join = cgroup_v1_join_list(cg);
+	if (cg)
 		ictx.cgroup_fd = cgroup_v2_fd(cg);
-	}
 	pid = ns_spawn_init(&ictx, sp[0], &in_cgroup, err);
 	if (ictx.cgroup_fd >= 0)
 		close(ictx.cgroup_fd);
@@ -403,13 +399,12 @@ int container_create(const struct berth_runtime *rt, const struct berth_create_o
 		if (sync_send(sp[0], SYNC_INIT, init_state, err) < 0)
 			goto fail;
 	}
-	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks,
-	 * and then joins the v1 hierarchies of self_join itself */
-	if (cg && cgroup_enter_some(cg, pid, !self_join, !in_cgroup, err) < 0)
+	/* meanwhile the init mounts; it waits for SYNC_CGROUP before it forks */
+	if (cg && cgroup_enter_some(cg, pid, true, !in_cgroup, err) < 0)
 		goto fail;
 	if (state_save(c->dirfd, &c->st, err) < 0)
 		goto fail;
-	if (sync_send(sp[0], SYNC_CGROUP, self_join, err) < 0 || drive_init(sp[0], c, err) < 0)
+	if (sync_send(sp[0], SYNC_CGROUP, NULL, err) < 0 || drive_init(sp[0], c, err) < 0)
 		goto fail;
 	c->st.status = BERTH_CREATED;
 	if (state_save(c->dirfd, &c->st, err) < 0)
