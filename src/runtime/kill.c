@@ -89,19 +89,14 @@ int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all
 	struct cgroup *cg = NULL;
 
 	ret = container_open(rt, id, &c, err);
-	/* --all: the cgroup knows every process, even without a pid namespace */
-	if (ret == 0 && all && c.st.status != BERTH_STOPPED)
+	/* --all: the cgroup knows every process, the init included, even without
+	 * a pid namespace; signalling the init again could find it reaped */
+	if (ret == 0 && all && c.st.status != BERTH_STOPPED && c.st.status != BERTH_CREATING)
 		ret = container_cgroup(rt, &c, &cg, err);
 	if (ret == 0 && cg)
 		ret = cgroup_kill(cg, sig, err);
-	if (ret == 0) {
-		ret = container_signal(&c.st, sig, all && !cg, err);
-		/* --all through the cgroup: the init may be gone already, and reaped */
-		if (ret < 0 && cg && berr_code(*err) == ESRCH) {
-			berr_free(err);
-			ret = 0;
-		}
-	}
+	else if (ret == 0)
+		ret = container_signal(&c.st, sig, all, err);
 	cgroup_free(cg);
 	container_clear(&c);
 	return ret;
