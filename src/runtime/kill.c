@@ -84,9 +84,8 @@ int container_signal(const struct berth_state *st, int sig, bool all, berr_t *er
 int berth_kill(const struct berth_runtime *rt, const char *id, int sig, bool all, berr_t *err)
 {
 	struct container c;
-	int ret;
-
 	struct cgroup *cg = NULL;
+	int ret;
 
 	ret = container_open(rt, id, &c, err);
 	/* --all: the cgroup knows every process, the init included, even without
